@@ -1,0 +1,59 @@
+"""The predicates of the geometry language: names, arities and meanings.
+
+This table is shared by the problem language (which validates goals and the
+facts constructions assert) and by the engine (which stores facts of these
+predicates).  Angles are directed angles between lines, taken mod pi.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PredicateSpec:
+    """One predicate: how many points it takes and what it means."""
+
+    name: str
+    points: int  # exact number of points, or the minimum when ``variadic``
+    variadic: bool = False
+    value: str | None = None  # 'angle' or 'ratio' when a constant follows the points
+    meaning: str = ""
+    negative: bool = False  # a non-degeneracy condition rather than a fact
+
+    def arity_text(self) -> str:
+        pts = f"{self.points} or more points" if self.variadic else f"{self.points} points"
+        return pts + (f" and one {self.value} constant" if self.value else "")
+
+
+_SPECS = [
+    PredicateSpec("coll", 3, True, meaning="the points lie on one line"),
+    PredicateSpec("ncoll", 3, True, meaning="the points do not all lie on one line", negative=True),
+    PredicateSpec("para", 4, meaning="line AB is parallel to line CD"),
+    PredicateSpec("npara", 4, meaning="line AB is not parallel to line CD", negative=True),
+    PredicateSpec("perp", 4, meaning="line AB is perpendicular to line CD"),
+    PredicateSpec("nperp", 4, meaning="line AB is not perpendicular to line CD", negative=True),
+    PredicateSpec("cong", 4, meaning="segment AB has the length of segment CD"),
+    PredicateSpec("cyclic", 4, True, meaning="the points lie on one circle"),
+    PredicateSpec("circle", 4, True, meaning="O (first) is the centre of a circle through the others"),
+    PredicateSpec("midp", 3, meaning="M (first) is the midpoint of AB"),
+    PredicateSpec(
+        "eqangle", 8, meaning="the directed angle from AB to CD equals the one from EF to GH (mod pi)"
+    ),
+    PredicateSpec("eqratio", 8, meaning="AB / CD = EF / GH"),
+    PredicateSpec("simtri", 6, meaning="triangles ABC and DEF are similar (either orientation)"),
+    PredicateSpec("contri", 6, meaning="triangles ABC and DEF are congruent (either orientation)"),
+    PredicateSpec(
+        "aconst", 4, value="angle", meaning="the directed angle from AB to CD is the constant (mod pi)"
+    ),
+    PredicateSpec("rconst", 4, value="ratio", meaning="AB / CD is the constant"),
+    PredicateSpec(
+        "sameside",
+        6,
+        meaning="A lies inside segment BC exactly when D lies inside segment EF",
+        negative=True,
+    ),
+    PredicateSpec("diff", 2, meaning="A and B are distinct points", negative=True),
+]
+
+PREDICATES: dict[str, PredicateSpec] = {s.name: s for s in _SPECS}

@@ -1,0 +1,132 @@
+"""The `geosolver` command.
+
+Exit codes: 0 all is well; 1 a goal is false or a figure cannot be built;
+2 bad input (syntax, unknown construction, missing file, bad option).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from geosolver.errors import GeoError
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+_CHECK_EXAMPLES = """\
+examples:
+  geosolver check problems/classics.txt
+  geosolver check problems/classics.txt --name orthocenter --seed 3
+  geosolver check "a b c = triangle; h = orthocenter a b c ? perp a h b c"
+  geosolver check imo_ag_30.txt --json > report.json
+
+Each problem is parsed, its figure built from the seed, and its goal tested
+in the figure.  Exit 0 if every problem is ok, 1 if some goal is false or some
+figure cannot be built, 2 on bad input.
+"""
+
+_DRAW_EXAMPLES = """\
+examples:
+  geosolver draw problems/classics.txt --name orthocenter -o orthocenter.png
+  geosolver draw "a b c = triangle; o = circle a b c ? cong o a o b" -o circ.svg
+
+Points are labelled; the lines, circles and segments the constructions use are
+drawn, and the goal's objects highlighted in red.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # bad options exit 2 with a one-line reason, like bad input
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="geosolver",
+        description="A prover for olympiad plane geometry: check, draw (and soon solve) problems "
+        "written in AlphaGeometry's problem language (see docs/LANGUAGE.md).",
+    )
+    from geosolver import __version__
+
+    p.add_argument("--version", action="version", version=f"geosolver {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def common(sp):
+        sp.add_argument("source", metavar="FILE|TEXT", help="a problem file, or one problem as text")
+        sp.add_argument("--name", "-n", help="only the problem with this name")
+        sp.add_argument("--seed", "-s", type=int, default=0, help="seed of the random figure (default 0)")
+
+    fmt = argparse.RawDescriptionHelpFormatter
+    c = sub.add_parser("check", help="parse problems, build their figures, test their goals",
+                       description="Parse problems, build their figures and test their goals numerically.",
+                       epilog=_CHECK_EXAMPLES, formatter_class=fmt)
+    common(c)
+    c.add_argument("--json", action="store_true", help="print a JSON list of {name, status, error, seconds}")
+    d = sub.add_parser("draw", help="draw a problem's figure (PNG or SVG)",
+                       description="Draw one problem's figure to a PNG or SVG file.",
+                       epilog=_DRAW_EXAMPLES, formatter_class=fmt)
+    common(d)
+    d.add_argument("-o", "--output", default="figure.png", help="the file to write: .png or .svg (default figure.png)")
+    return p
+
+
+def _cmd_check(args) -> int:
+    from geosolver.api import check
+
+    t0 = time.perf_counter()
+    results = check(args.source, args.name, args.seed)
+    if args.json:
+        keys = ("name", "status", "error", "seconds", "kind", "goal", "points", "attempt")
+        print(json.dumps([{k: r.to_json()[k] for k in keys} for r in results], indent=1))
+    else:
+        width = min(max(len(r.name) for r in results), 60)
+        print(f"{'problem':<{width}}  status  seconds  goal")
+        for r in results:
+            note = r.goal or "(no goal)"
+            if r.status != "ok":
+                note = f"{r.kind} error"
+            print(f"{r.name[:60]:<{width}}  {r.status:<6}  {r.seconds:7.3f}  {note}")
+        bad = [r for r in results if r.status != "ok"]
+        print(f"\n{len(results)} problems: {len(results) - len(bad)} ok, {len(bad)} with errors "
+              f"({time.perf_counter() - t0:.2f} s)")
+        for r in bad:
+            print("\n" + r.error, file=sys.stderr)
+    kinds = {r.kind for r in results if r.status != "ok"}
+    if kinds & {"syntax", "construction"}:
+        return EXIT_BAD_INPUT
+    return EXIT_FAIL if kinds else EXIT_OK
+
+
+def _cmd_draw(args) -> int:
+    from geosolver.api import draw
+
+    path = draw(args.source, args.output, args.name, args.seed)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"check": _cmd_check, "draw": _cmd_draw}[args.command](args)
+    except GeoError as e:
+        print(e.format(), file=sys.stderr)
+        return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # a bug: say so plainly, without a traceback
+        print(f"geosolver: internal error: {type(e).__name__}: {e} "
+              "(please report it with the input that caused it)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
