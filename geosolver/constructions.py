@@ -144,7 +144,7 @@ def _random_segment(rng):
     return a, a + rot(pt(rng.uniform(0.9, 1.4), 0.0), rng.uniform(0, 2 * math.pi))
 
 
-def _random_triangle(rng, lo: float = 25.0, hi: float = 115.0):
+def _random_triangle(rng, lo: float = 35.0, hi: float = 105.0):
     for _ in range(100):
         pts = [_random_point(rng) for _ in range(3)]
         if _angles_ok(pts, lo, hi):

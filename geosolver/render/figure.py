@@ -1,0 +1,239 @@
+"""Figures of a problem: its points, the lines, circles and segments its
+constructions use, the goal's objects highlighted, auxiliary points set apart.
+
+What to draw is read off the facts the constructions assert (collinear points
+make a line, three equal radii from one point make a circle, ...) and off the
+circles used to place points, so no construction needs drawing code of its own.
+matplotlib is used through its object API (no pyplot, no GUI backend).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from geosolver import geometry as g
+from geosolver.diagram import Diagram
+from geosolver.statement import Statement
+
+INK, GOAL, AUX = "#1f2d3d", "#d62728", "#ff7f0e"
+LINE_W, GOAL_W = 1.0, 2.2
+
+
+@dataclass
+class Objects:
+    """What a figure shows: lines (as point groups), segments, circles."""
+
+    lines: list[set[str]] = field(default_factory=list)
+    segments: set[tuple[str, str]] = field(default_factory=set)
+    circles: list[tuple[np.ndarray, float]] = field(default_factory=list)
+
+    def add_line(self, names) -> None:
+        new = set(names)
+        merged = True
+        while merged:
+            merged = False
+            for grp in self.lines:
+                if len(grp & new) >= 2:
+                    new |= grp
+                    self.lines.remove(grp)
+                    merged = True
+                    break
+        self.lines.append(new)
+
+    def add_segment(self, a: str, b: str) -> None:
+        if a != b:
+            self.segments.add((min(a, b), max(a, b)))
+
+    def add_circle(self, center: np.ndarray, r: float, scale: float) -> None:
+        for c, rr in self.circles:
+            if g.norm(c - center) < 1e-6 * scale and abs(rr - r) < 1e-6 * scale:
+                return
+        self.circles.append((center, r))
+
+
+def _pairs(pred: str, pts: tuple[str, ...]) -> list[tuple[str, str]]:
+    if pred in ("para", "perp", "cong", "eqangle", "eqratio", "aconst", "rconst", "npara", "nperp"):
+        return [(pts[i], pts[i + 1]) for i in range(0, len(pts) - 1, 2)]
+    if pred == "midp":
+        return [(pts[1], pts[2])]
+    if pred in ("simtri", "contri"):
+        return [(pts[i], pts[j]) for t in (0, 3) for i, j in ((t, t + 1), (t + 1, t + 2), (t + 2, t))]
+    return []
+
+
+def _add_statement(objs: Objects, s: Statement, d: Diagram) -> None:
+    P, scale = d.points, d.scale
+    if s.pred == "coll":
+        objs.add_line(s.points)
+    elif s.pred == "cyclic":
+        a, b, c = (P[p] for p in s.points[:3])
+        try:
+            circ = g.circle_through(a, b, c)
+        except g.Degenerate:
+            return
+        objs.add_circle(circ.c, circ.r, scale)
+    elif s.pred == "circle":
+        objs.add_circle(P[s.points[0]], g.norm(P[s.points[1]] - P[s.points[0]]), scale)
+    else:
+        for a, b in _pairs(s.pred, s.points):
+            objs.add_segment(a, b)
+
+
+def construction_objects(d: Diagram) -> Objects:
+    """The lines, segments and circles of the problem's constructions."""
+    objs = Objects()
+    scale = d.scale
+    for clause in d.problem.clauses:
+        for call in clause.calls:
+            poly = [call.points[p] for p in call.construction.polygon]
+            for i in range(len(poly) if len(poly) > 2 else len(poly) - 1):
+                objs.add_segment(poly[i], poly[(i + 1) % len(poly)])
+            facts = call.facts()
+            radii: dict[str, set[str]] = {}
+            for f in facts:
+                if f.pred == "cong" and f.points[0] == f.points[2]:
+                    radii.setdefault(f.points[0], set()).update((f.points[1], f.points[3]))
+            for center, on in radii.items():
+                if len(on) >= 3:  # three equal radii: a circle about that centre
+                    objs.add_circle(d.points[center], g.norm(d.points[next(iter(on))] - d.points[center]), scale)
+            for f in facts:
+                if f.pred == "cong" and f.points[0] == f.points[2] and len(radii.get(f.points[0], ())) >= 3:
+                    continue
+                _add_statement(objs, f, d)
+    for name, locus in d.loci:
+        if isinstance(locus, g.Circle) and not _polygon_point(d, name):
+            objs.add_circle(locus.c, locus.r, scale)
+    # a segment lying on a drawn line is part of that line
+    objs.segments = {s for s in objs.segments if not any(set(s) <= grp for grp in objs.lines)}
+    return objs
+
+
+def _polygon_point(d: Diagram, name: str) -> bool:
+    return any(name in call.points.values() and call.construction.polygon
+               for c in d.problem.clauses for call in c.calls)
+
+
+def goal_objects(d: Diagram) -> Objects:
+    objs = Objects()
+    for goal in d.problem.goals:
+        _add_statement(objs, goal.statement, d)
+    return objs
+
+
+# --- drawing -------------------------------------------------------------------
+
+
+def _line_extent(names: set[str], P: dict) -> tuple[np.ndarray, np.ndarray]:
+    pts = np.array([P[n] for n in names])
+    c = pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(pts - c)
+    u = vt[0]
+    t = (pts - c) @ u
+    lo, hi = t.min(), t.max()
+    pad = 0.06 * (hi - lo)
+    return c + (lo - pad) * u, c + (hi + pad) * u
+
+
+def _view(d: Diagram, objs: Objects) -> tuple[float, float, float, float]:
+    pts = np.array(list(d.points.values()))
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    size = float(max(hi - lo)) or 1.0
+    for c, r in objs.circles:
+        if r < 1.5 * size:  # draw modest circles whole; a huge one is only a cut arc
+            lo = np.minimum(lo, c - r)
+            hi = np.maximum(hi, c + r)
+    span = float(max(hi - lo)) or 1.0
+    mid = (lo + hi) / 2
+    half = 0.5 * span * 1.12
+    return mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half
+
+
+def _label_positions(d: Diagram, objs: Objects, radius: float) -> dict[str, np.ndarray]:
+    """Put each label where it is farthest from points, lines and other labels."""
+    P = d.points
+    obstacles = [p for p in P.values()]
+    for grp in objs.lines:
+        a, b = _line_extent(grp, P)
+        obstacles.extend(a + t * (b - a) for t in np.linspace(0, 1, 25))
+    for a, b in objs.segments:
+        obstacles.extend(P[a] + t * (P[b] - P[a]) for t in np.linspace(0, 1, 12))
+    for c, r in objs.circles:
+        obstacles.extend(c + r * np.array([math.cos(t), math.sin(t)]) for t in np.linspace(0, 2 * math.pi, 48))
+    obs = np.array(obstacles)
+    placed: dict[str, np.ndarray] = {}
+    for name, p in P.items():
+        best, best_score = None, -1.0
+        for k in range(16):
+            ang = 2 * math.pi * k / 16 + math.pi / 4
+            q = p + radius * np.array([math.cos(ang), math.sin(ang)])
+            score = float(np.min(np.linalg.norm(obs - q, axis=1)))
+            if placed:
+                score = min(score, 0.8 * float(min(g.norm(q - o) for o in placed.values())))
+            if score > best_score + 1e-12:
+                best, best_score = q, score
+        placed[name] = best
+    return placed
+
+
+def draw_figure(d: Diagram, path: Path, aux: set[str] | frozenset[str] = frozenset(), title: str | None = None) -> Path:
+    """Write the figure of the diagram to ``path`` (.png or .svg).
+
+    ``aux`` names auxiliary points (drawn in a distinct colour, with the
+    objects that involve them dashed).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Circle as CirclePatch
+
+    P = d.points
+    objs, goal = construction_objects(d), goal_objects(d)
+    x0, x1, y0, y1 = _view(d, Objects(objs.lines, objs.segments, objs.circles + goal.circles))
+    fig = Figure(figsize=(7, 7.4))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes([0.02, 0.02, 0.96, 0.9])
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    def style(names, highlight):
+        if highlight:
+            return dict(color=GOAL, lw=GOAL_W, zorder=3)
+        if set(names) & aux:
+            return dict(color=AUX, lw=LINE_W, ls="--", zorder=2)
+        return dict(color=INK, lw=LINE_W, zorder=2)
+
+    for layer, highlight in ((objs, False), (goal, True)):
+        for grp in layer.lines:
+            a, b = _line_extent(grp, P)
+            ax.plot([a[0], b[0]], [a[1], b[1]], **style(grp, highlight))
+        for a, b in sorted(layer.segments):
+            ax.plot([P[a][0], P[b][0]], [P[a][1], P[b][1]], **style((a, b), highlight))
+        for c, r in layer.circles:
+            st = style((), highlight)
+            ax.add_patch(CirclePatch(tuple(c), r, fill=False, color=st["color"], lw=st["lw"], zorder=st["zorder"]))
+
+    span = x1 - x0
+    labels = _label_positions(d, objs, 0.032 * span)
+    for name, p in P.items():
+        color = AUX if name in aux else INK
+        ax.plot([p[0]], [p[1]], "o", ms=4.5, color=color, zorder=4)
+        q = labels[name]
+        ax.text(q[0], q[1], name, fontsize=12, color=color, ha="center", va="center", zorder=5,
+                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
+    head = title if title is not None else d.problem.name
+    goal_text = "; ".join(str(gl.statement) for gl in d.problem.goals)
+    fig.text(0.5, 0.975, head, ha="center", va="top", fontsize=11)
+    if goal_text:
+        fig.text(0.5, 0.945, f"goal: {goal_text}", ha="center", va="top", fontsize=10, color=GOAL)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from matplotlib import rc_context
+
+    with rc_context({"svg.fonttype": "none"}):  # SVG labels stay text, editable and searchable
+        fig.savefig(path, dpi=150)
+    return path
