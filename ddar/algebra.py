@@ -1,0 +1,149 @@
+"""AR: exact linear algebra over the rationals, with the reason of every row.
+
+Angle chasing, ratio chasing and distance chasing are each one ``Table``: a
+set of linear equations ``sum c_i x_i = 0`` over variables (line directions,
+log-lengths, positions on a line).  Constants are variables too: pi for
+angles (``modular``: equalities of angles hold mod pi, so an integer multiple
+of that variable is zero), the logarithms of primes for ratios (independent
+over Q, so exact).
+
+The table keeps its rows in reduced row echelon form, so every expression has
+one normal form: two expressions are equal under the table's equations exactly
+when their normal forms agree (``key``), which is how all implied equalities
+are found by grouping instead of by enumerating rules.
+
+Rows stay exact combinations of the added equations (the modular variable is
+reduced mod 1 only when comparing).  A combination with fractional
+coefficients of equations that hold mod pi can pick the wrong branch (2x = 0
+gives x = 0 or pi/2): the engine therefore confirms every derived angle fact
+in the figure, as principle 1 requires of every fact anyway.  Each row carries its
+provenance (which added equations, with which coefficients, make it), so an
+implied equality comes with the exact combination that proves it (``explain``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Hashable, Iterable
+
+Expr = dict[int, Fraction]
+
+ZERO = Fraction(0)
+
+
+def combine(terms: Iterable[tuple[Fraction, Expr]]) -> Expr:
+    """sum of coef * expr, dropping zero coefficients."""
+    out: Expr = {}
+    for coef, expr in terms:
+        if coef == 0:
+            continue
+        for v, c in expr.items():
+            s = out.get(v, ZERO) + coef * c
+            if s:
+                out[v] = s
+            else:
+                out.pop(v, None)
+    return out
+
+
+class Table:
+    """Linear equations with exact rational coefficients and provenance.
+
+    ``modular`` names a variable whose integer multiples count as zero (pi, in
+    the angle table, where directed angles live mod pi).
+    """
+
+    def __init__(self, name: str, modular: int | None = None):
+        self.name = name
+        self.modular = modular
+        self.rows: dict[int, tuple[Expr, dict[Hashable, Fraction]]] = {}  # pivot -> (row, provenance)
+        self.equations: dict[Hashable, Expr] = {}  # reason -> the equation as added
+        self.inconsistent: list[Hashable] = []
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def _pivot(self, expr: Expr) -> int | None:
+        cands = [v for v in expr if v != self.modular]
+        return max(cands) if cands else None
+
+    def reduce(self, expr: Expr) -> tuple[Expr, dict[Hashable, Fraction]]:
+        """Normal form of ``expr`` and the combination of added equations subtracted."""
+        expr = dict(expr)
+        prov: dict[Hashable, Fraction] = {}
+        for v in sorted((v for v in expr if v in self.rows), reverse=True):
+            c = expr.get(v)
+            if not c or v not in self.rows:
+                continue
+            row, rprov = self.rows[v]
+            expr = combine([(Fraction(1), expr), (-c, row)])
+            for r, k in rprov.items():
+                s = prov.get(r, ZERO) + c * k
+                if s:
+                    prov[r] = s
+                else:
+                    prov.pop(r, None)
+        return expr, prov
+
+    def _residue_is_zero(self, expr: Expr) -> bool:
+        if not expr:
+            return True
+        if self.modular is not None and set(expr) == {self.modular}:
+            return expr[self.modular].denominator == 1
+        return False
+
+    def add(self, expr: Expr, reason: Hashable) -> bool:
+        """Add the equation ``expr = 0``; False if the table already implied it."""
+        if reason in self.equations:
+            return False
+        red, prov = self.reduce(expr)
+        if self._residue_is_zero(red):
+            return False
+        pivot = self._pivot(red)
+        if pivot is None:  # a multiple of pi that is not an integer: contradicts the table
+            self.inconsistent.append(reason)
+            return False
+        self.equations[reason] = dict(expr)
+        # red = expr - sum(prov * equations): its provenance is reason minus prov
+        rprov = {r: -k for r, k in prov.items()}
+        rprov[reason] = rprov.get(reason, ZERO) + 1
+        scale = 1 / red[pivot]
+        red = {v: c * scale for v, c in red.items()}
+        rprov = {r: k * scale for r, k in rprov.items() if k}
+        # keep the echelon form reduced: eliminate the new pivot from the other rows
+        for p, (row, pv) in list(self.rows.items()):
+            c = row.get(pivot)
+            if c:
+                new_row = combine([(Fraction(1), row), (-c, red)])
+                new_pv = dict(pv)
+                for r, k in rprov.items():
+                    s = new_pv.get(r, ZERO) - c * k
+                    if s:
+                        new_pv[r] = s
+                    else:
+                        new_pv.pop(r, None)
+                self.rows[p] = (new_row, new_pv)
+        self.rows[pivot] = (red, rprov)
+        return True
+
+    def key(self, expr: Expr) -> tuple:
+        """A hashable normal form: equal keys iff the expressions are equal under the table."""
+        red, _ = self.reduce(expr)
+        if self.modular is not None and self.modular in red:
+            m = red[self.modular] % 1
+            red = {v: c for v, c in red.items() if v != self.modular}
+            if m:
+                red[self.modular] = m
+        return tuple(sorted(red.items()))
+
+    def implies(self, expr: Expr) -> bool:
+        red, _ = self.reduce(expr)
+        return self._residue_is_zero(red)
+
+    def explain(self, expr: Expr) -> dict[Hashable, Fraction] | None:
+        """Coefficients k_r with expr = sum k_r * equation_r (+ an integer multiple of
+        the modular variable), or None if the table does not imply expr = 0."""
+        red, prov = self.reduce(expr)
+        if not self._residue_is_zero(red):
+            return None
+        return {r: k for r, k in prov.items() if k}
