@@ -28,12 +28,12 @@ from typing import Hashable, Iterable
 
 Expr = dict[int, Fraction]
 
-ZERO = Fraction(0)
+ZERO, ONE = Fraction(0), Fraction(1)
 
 
-def combine(terms: Iterable[tuple[Fraction, Expr]]) -> Expr:
-    """sum of coef * expr, dropping zero coefficients."""
-    out: Expr = {}
+def combine(terms: Iterable[tuple[Fraction, dict]]) -> dict:
+    """sum of coef * expr over sparse vectors (any hashable keys), dropping zeros."""
+    out: dict = {}
     for coef, expr in terms:
         if coef == 0:
             continue
@@ -76,13 +76,8 @@ class Table:
             if not c or v not in self.rows:
                 continue
             row, rprov = self.rows[v]
-            expr = combine([(Fraction(1), expr), (-c, row)])
-            for r, k in rprov.items():
-                s = prov.get(r, ZERO) + c * k
-                if s:
-                    prov[r] = s
-                else:
-                    prov.pop(r, None)
+            expr = combine([(ONE, expr), (-c, row)])
+            prov = combine([(ONE, prov), (c, rprov)])
         return expr, prov
 
     def _residue_is_zero(self, expr: Expr) -> bool:
@@ -114,15 +109,7 @@ class Table:
         for p, (row, pv) in list(self.rows.items()):
             c = row.get(pivot)
             if c:
-                new_row = combine([(Fraction(1), row), (-c, red)])
-                new_pv = dict(pv)
-                for r, k in rprov.items():
-                    s = new_pv.get(r, ZERO) - c * k
-                    if s:
-                        new_pv[r] = s
-                    else:
-                        new_pv.pop(r, None)
-                self.rows[p] = (new_row, new_pv)
+                self.rows[p] = (combine([(ONE, row), (-c, red)]), combine([(ONE, pv), (-c, rprov)]))
         self.rows[pivot] = (red, rprov)
         return True
 

@@ -409,6 +409,14 @@ def _e5128(rng, a, b, c, d):
 
 # --- the library -------------------------------------------------------------
 
+# i sees each pair of sides under equal angles (in- and excentres alike: mod pi
+# the internal and external bisectors give the same directed-angle facts)
+_BISECTED = "eqangle a b a {i} a {i} a c, eqangle c a c {i} c {i} c b, eqangle b c b {i} b {i} b a"
+# x, y, z are the feet of i on the sides: the touch points of its circle
+_TOUCHING = (
+    "coll x b c, perp i x b c, coll y c a, perp i y c a, coll z a b, perp i z a b, cong i x i y, cong i y i z"
+)
+
 D = _define
 
 D("angle_bisector x a b c", "x lies on the internal bisector of angle abc",
@@ -447,20 +455,16 @@ D("free a", "a is a free point",
   lambda rng: (_random_point(rng),), "", "", outputs="a")
 D("incenter x a b c", "x is the incentre of triangle abc",
   lambda rng, a, b, c: Fixed(g.incenter(a, b, c)),
-  "ncoll a b c", "eqangle a b a x a x a c, eqangle c a c x c x c b, eqangle b c b x b x b a")
+  "ncoll a b c", _BISECTED.format(i="x"))
 D("incenter2 x y z i a b c", "i is the incentre of abc; x, y, z its touch points on bc, ca, ab",
   _with_feet(g.incenter), "ncoll a b c",
-  "eqangle a b a i a i a c, eqangle c a c i c i c b, eqangle b c b i b i b a,"
-  " coll x b c, perp i x b c, coll y c a, perp i y c a, coll z a b, perp i z a b,"
-  " cong i x i y, cong i y i z", outputs="x y z i")
+  _BISECTED.format(i="i") + ", " + _TOUCHING, outputs="x y z i")
 D("excenter x a b c", "x is the centre of the excircle of abc opposite a",
   lambda rng, a, b, c: Fixed(g.excenter(a, b, c)),
-  "ncoll a b c", "eqangle a b a x a x a c, eqangle c a c x c x c b, eqangle b c b x b x b a")
+  "ncoll a b c", _BISECTED.format(i="x"))
 D("excenter2 x y z i a b c", "i is the excentre of abc opposite a; x, y, z its touch points on bc, ca, ab",
   _with_feet(g.excenter), "ncoll a b c",
-  "eqangle a b a i a i a c, eqangle c a c i c i c b, eqangle b c b i b i b a,"
-  " coll x b c, perp i x b c, coll y c a, perp i y c a, coll z a b, perp i z a b,"
-  " cong i x i y, cong i y i z", outputs="x y z i")
+  _BISECTED.format(i="i") + ", " + _TOUCHING, outputs="x y z i")
 D("centroid x y z i a b c", "x, y, z are the midpoints of bc, ca, ab and i the centroid of abc",
   _centroid, "ncoll a b c",
   "coll x b c, cong x b x c, coll y c a, cong y c y a, coll z a b, cong z a z b,"
