@@ -119,6 +119,10 @@ def holds(name: str, pts: Sequence[Point], value: float | None = None, scale: fl
     ``value`` is the constant of aconst (radians) or rconst (a ratio);
     ``scale`` is the size of the figure, which makes the tolerance relative.
     """
+    return bool(_check(name, pts, value, scale))
+
+
+def _check(name: str, pts: Sequence[Point], value: float | None, scale: float):
     tol_len = TOL * scale
     if name == "coll":
         return _coll(pts, scale)
