@@ -70,7 +70,7 @@ def load_problem(source: Source, name: str | None = None) -> Problem:
     if len(entries) > 1:
         names = ", ".join(e.name for e in entries[:5]) + (", ..." if len(entries) > 5 else "")
         raise GeoError(
-            f"{len(entries)} problems found ({names}); choose one by name", where=None
+            f"{len(entries)} problems found ({names}); choose one by name (--name NAME)", where=None
         )
     return parse_entry(entries[0])
 

@@ -153,28 +153,35 @@ def _view(d: Diagram, objs: Objects) -> tuple[float, float, float, float]:
 
 
 def _label_positions(d: Diagram, objs: Objects, radius: float) -> dict[str, np.ndarray]:
-    """Put each label where it is farthest from points, lines and other labels."""
+    """Put each label where it is farthest from points, lines, circles and other labels."""
     P = d.points
-    obstacles = [p for p in P.values()]
-    for grp in objs.lines:
-        a, b = _line_extent(grp, P)
-        obstacles.extend(a + t * (b - a) for t in np.linspace(0, 1, 25))
-    for a, b in objs.segments:
-        obstacles.extend(P[a] + t * (P[b] - P[a]) for t in np.linspace(0, 1, 12))
-    for c, r in objs.circles:
-        obstacles.extend(c + r * np.array([math.cos(t), math.sin(t)]) for t in np.linspace(0, 2 * math.pi, 48))
-    obs = np.array(obstacles)
+    segs = [_line_extent(grp, P) for grp in objs.lines] + [(P[a], P[b]) for a, b in objs.segments]
+    seg_a = np.array([a for a, _ in segs]).reshape(-1, 2)
+    seg_b = np.array([b for _, b in segs]).reshape(-1, 2)
+    pts = np.array(list(P.values()))
+
+    def clearance(q: np.ndarray) -> float:
+        best = float(np.min(np.linalg.norm(pts - q, axis=1)))
+        if len(segs):
+            ab = seg_b - seg_a
+            t = np.clip(np.einsum("ij,ij->i", q - seg_a, ab) / np.maximum(np.einsum("ij,ij->i", ab, ab), 1e-300), 0, 1)
+            best = min(best, float(np.min(np.linalg.norm(seg_a + t[:, None] * ab - q, axis=1))))
+        for c, r in objs.circles:
+            best = min(best, abs(g.norm(q - c) - r))
+        return best
+
     placed: dict[str, np.ndarray] = {}
     for name, p in P.items():
         best, best_score = None, -1.0
-        for k in range(16):
-            ang = 2 * math.pi * k / 16 + math.pi / 4
-            q = p + radius * np.array([math.cos(ang), math.sin(ang)])
-            score = float(np.min(np.linalg.norm(obs - q, axis=1)))
-            if placed:
-                score = min(score, 0.8 * float(min(g.norm(q - o) for o in placed.values())))
-            if score > best_score + 1e-12:
-                best, best_score = q, score
+        for k in range(24):
+            ang = 2 * math.pi * k / 24 + math.pi / 4
+            for dist in (radius, 1.5 * radius):
+                q = p + dist * np.array([math.cos(ang), math.sin(ang)])
+                score = clearance(q) - 0.1 * (dist - radius)
+                if placed:
+                    score = min(score, 0.7 * float(min(g.norm(q - o) for o in placed.values())))
+                if score > best_score + 1e-12:
+                    best, best_score = q, score
         placed[name] = best
     return placed
 
@@ -191,7 +198,8 @@ def draw_figure(d: Diagram, path: Path, aux: set[str] | frozenset[str] = frozens
 
     P = d.points
     objs, goal = construction_objects(d), goal_objects(d)
-    x0, x1, y0, y1 = _view(d, Objects(objs.lines, objs.segments, objs.circles + goal.circles))
+    everything = Objects(objs.lines + goal.lines, objs.segments | goal.segments, objs.circles + goal.circles)
+    x0, x1, y0, y1 = _view(d, everything)
     fig = Figure(figsize=(7, 7.4))
     FigureCanvasAgg(fig)
     ax = fig.add_axes([0.02, 0.02, 0.96, 0.9])
@@ -218,7 +226,7 @@ def draw_figure(d: Diagram, path: Path, aux: set[str] | frozenset[str] = frozens
             ax.add_patch(CirclePatch(tuple(c), r, fill=False, color=st["color"], lw=st["lw"], zorder=st["zorder"]))
 
     span = x1 - x0
-    labels = _label_positions(d, objs, 0.032 * span)
+    labels = _label_positions(d, everything, 0.032 * span)
     for name, p in P.items():
         color = AUX if name in aux else INK
         ax.plot([p[0]], [p[1]], "o", ms=4.5, color=color, zorder=4)
