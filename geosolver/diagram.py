@@ -186,7 +186,7 @@ def _candidates(diagram: Diagram, clause: Clause, rng) -> tuple[dict[str, np.nda
         cands = g.intersect(first, second)
         others = [curves[i] for i in order[2:]]
         if not cands:
-            raise Degenerate(f"the {_kind(first)} and the {_kind(second)} do not meet")
+            raise Degenerate(_why_apart(first, second, scale))
     cands = [p for p in cands if all(g.distance_to(o, p) <= 1e-7 * scale for o in others)]
     if not cands:
         raise Degenerate("the loci of the clause's constructions have no common point")
@@ -207,6 +207,18 @@ def _is_generator(call: Call) -> bool:
 
 def _kind(locus: Locus) -> str:
     return "line" if isinstance(locus, Line) else "circle"
+
+
+def _why_apart(first: Locus, second: Locus, scale: float) -> str:
+    same = (
+        isinstance(first, Line) and isinstance(second, Line) and second.distance(first.p) <= 1e-9 * scale
+    ) or (
+        isinstance(first, Circle) and isinstance(second, Circle)
+        and g.norm(first.c - second.c) <= 1e-9 * scale and abs(first.r - second.r) <= 1e-9 * scale
+    )
+    if same:
+        return f"the two {_kind(first)}s are the same {_kind(first)}, so they do not fix a point"
+    return f"the {_kind(first)} and the {_kind(second)} do not meet"
 
 
 def _check_new(diagram: Diagram, clause: Clause, new: dict[str, np.ndarray]) -> None:

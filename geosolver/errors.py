@@ -23,6 +23,11 @@ class Location:
     source_line: str | None = None
 
 
+def clip(text: str, limit: int = 160) -> str:
+    """Input echoed in a message is cut short: a 1 MB line must not make a 1 MB error."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class GeoError(Exception):
     """Bad input: a syntax error, an unknown construction, an unrealisable figure...
 
@@ -38,12 +43,12 @@ class GeoError(Exception):
 
     def format(self, caret: bool = True) -> str:
         w = self.where
-        head = f"{w.file}:{w.line}:{w.col}: error: {self.message}"
+        head = f"{clip(w.file)}:{w.line}:{w.col}: error: {clip(self.message, 400)}"
         ctx = []
         if w.problem:
-            ctx.append(f"in problem '{w.problem}'")
+            ctx.append(f"in problem '{clip(w.problem)}'")
         if w.clause:
-            ctx.append(f"clause '{w.clause}'")
+            ctx.append(f"clause '{clip(w.clause)}'")
         lines = [head]
         if ctx:
             lines.append("  " + ", ".join(ctx))

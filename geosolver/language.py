@@ -12,6 +12,7 @@ the user's reference.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from ddar.predicates import PREDICATES
 from geosolver.constructions import CONSTRUCTIONS, Construction
-from geosolver.errors import GeoError, Location
+from geosolver.errors import GeoError, Location, clip
 from geosolver.statement import Statement, parse_angle, parse_ratio
 
 MAX_POINTS = 500
@@ -160,15 +161,28 @@ def _tokenize(text: str, where) -> list[Token]:
     return tokens
 
 
-def _split(tokens: list[Token], sep: str) -> list[list[Token]]:
-    parts, cur = [], []
+@dataclass
+class _Part:
+    """Tokens between separators, with the separators around them (for error columns)."""
+
+    tokens: list[Token]
+    before: Token | None
+    after: Token | None
+
+    def gap(self) -> Token:
+        """Where an empty part is: at the separator that ends it, or the one before it."""
+        return self.after or self.before  # type: ignore[return-value]
+
+
+def _split(tokens: list[Token], sep: str) -> list[_Part]:
+    parts, cur, before = [], [], None
     for t in tokens:
         if t.text == sep:
-            parts.append(cur)
-            cur = []
+            parts.append(_Part(cur, before, t))
+            cur, before = [], t
         else:
             cur.append(t)
-    parts.append(cur)
+    parts.append(_Part(cur, before, None))
     return parts
 
 
@@ -210,22 +224,22 @@ class _Parser:
             raise self.err("expected clauses before '?'", questions[0])
         clauses = []
         for part in _split(body, ";"):
-            clauses.append(self._clause(part, len(clauses) + 1, body))
+            clauses.append(self._clause(part, len(clauses) + 1))
         problem = Problem(self.name, clauses, [], self.file, self.line, self._source())
         if goal_tokens is not None:
             self.clause_text = None
             for part in _split(goal_tokens, ";"):
-                problem.goals.append(self._goal(part, goal_tokens))
+                problem.goals.append(self._goal(part))
         return problem
 
     def _span(self, part: list[Token]) -> str:
         return self.text[part[0].col - 1 : part[-1].col - 1 + len(part[-1].text)]
 
-    def _clause(self, part: list[Token], index: int, body: list[Token]) -> Clause:
+    def _clause(self, sep: _Part, index: int) -> Clause:
+        part = sep.tokens
         if not part:
-            raise GeoError(
-                "empty clause between ';'", self.where(self._gap_col(body, index)), "syntax"
-            )
+            self.clause_text = None
+            raise self.err("empty clause between ';'", sep.gap())
         self.clause_text = self._span(part)
         eq = [t for t in part if t.text == "="]
         if not eq:
@@ -239,29 +253,28 @@ class _Parser:
         for t in decl_toks:
             if t.text == ",":
                 raise self.err("point names before '=' are separated by spaces, not ','", t)
-        decls = [self._decl(t) for t in decl_toks]
+        decls = []
+        for t in decl_toks:
+            d = self._decl(t)
+            if d.name in [x.name for x in decls]:
+                raise self.err(f"point {d.name!r} is declared twice in this clause", t, kind="construction")
+            decls.append(d)
         if len(self.defined) + len(decls) > MAX_POINTS:
             raise self.err(f"too many points: a problem may have at most {MAX_POINTS}", decl_toks[0])
         if not rhs:
             raise self.err("expected a construction after '='", None, eq[0].col + 1)
         names = [d.name for d in decls]
-        calls = [self._call(c, names, rhs, eq[0]) for c in _split(rhs, ",")]
+        calls = [self._call(c, names, eq[0]) for c in _split(rhs, ",")]
         multi = [c for c in calls if len(c.construction.outputs) > 1 or not c.construction.inputs]
         if multi and len(calls) > 1:
             c = multi[0]
             raise GeoError(
                 f"construction '{c.name}' makes points by itself and cannot be combined with others in one clause",
-                self.where(c.col, token=c.name), "construction",
+                self.where(c.col - self.col0, token=c.name), "construction",
             )
         self.defined.extend(names)
         clause = Clause(decls, calls, self.clause_text, part[0].col + self.col0, index)
         return clause
-
-    def _gap_col(self, toks: list[Token], index: int) -> int:
-        semis = [t for t in toks if t.text == ";"]
-        if index - 1 < len(semis):
-            return semis[index - 1].col
-        return semis[-1].col if semis else 1
 
     def _decl(self, t: Token) -> PointDecl:
         m = _DECL_RE.match(t.text)
@@ -279,9 +292,10 @@ class _Parser:
             raise self.err(f"point {name!r} is already defined", t, kind="construction")
         return PointDecl(name, t.col + self.col0, at)
 
-    def _call(self, toks: list[Token], names: list[str], rhs: list[Token], eq: Token) -> Call:
+    def _call(self, sep: _Part, names: list[str], eq: Token) -> Call:
+        toks = sep.tokens
         if not toks:
-            raise self.err("empty construction between ','", None, eq.col + 1)
+            raise self.err("empty construction between ','", sep.gap() or eq)
         head, args = toks[0], toks[1:]
         if head.text in ("=", "?", ";"):
             raise self.err(f"unexpected {head.text!r}", head)
@@ -300,14 +314,14 @@ class _Parser:
         else:
             raise self.err(
                 f"construction '{c.name}' takes {n_all} arguments ({' '.join(c.args)}), got {len(args)}",
-                args[-1] if len(args) > n_all else head, kind="construction",
+                args[n_all] if len(args) > n_all else head, kind="construction",
             )
         points: dict[str, str] = {}
         numbers: dict[str, float] = {}
         for slot, tok in zip(c.args, full):
             if slot in c.numbers:
                 v = parse_angle(tok.text)
-                if v is None or "pi" in tok.text:
+                if v is None or "pi" in tok.text or abs(v) > 1000:
                     raise self.err(f"argument {slot} of '{c.name}' is an angle in degrees; got {tok.text!r}", tok)
                 numbers[slot] = float(Fraction(tok.text))
                 continue
@@ -342,9 +356,10 @@ class _Parser:
                 )
         return call
 
-    def _goal(self, part: list[Token], all_goal: list[Token]) -> Goal:
+    def _goal(self, sep: _Part) -> Goal:
+        part = sep.tokens
         if not part:
-            raise self.err("empty goal", None, all_goal[-1].col + 1 if all_goal else None)
+            raise self.err("empty goal between ';'", sep.gap())
         head, args = part[0], part[1:]
         spec = PREDICATES.get(head.text)
         if spec is None:
@@ -427,7 +442,10 @@ def read_entries(text: str, file: str = "<text>") -> list[Entry]:
     """
     entries: list[Entry] = []
     pending: tuple[str, int] | None = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    # split on newlines only: str.splitlines() would also break at form feeds
+    # and Unicode separators, and line numbers would no longer match editors'
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        raw = raw.rstrip("\r")
         s = raw.split(" #")[0].rstrip() if " #" in raw else raw.rstrip()
         if not s.strip() or s.lstrip().startswith("#"):
             continue
@@ -439,14 +457,16 @@ def read_entries(text: str, file: str = "<text>") -> list[Entry]:
         else:
             if pending is not None:
                 raise GeoError(
-                    f"problem '{pending[0]}' has no problem line (the next line is another name;"
+                    f"problem '{clip(pending[0])}' has no problem line (the next line is another name;"
                     " a problem line has '=' between new points and constructions)",
                     Location(file, pending[1], 1, pending[0], None, pending[0], raw),
                 )
             pending = (s.strip(), lineno)
     if pending is not None:
         raise GeoError(
-            f"problem '{pending[0]}' has no problem line", Location(file, pending[1], 1, pending[0], None, pending[0])
+            f"problem '{clip(pending[0])}' has no problem line (a problem line has '=' between new points and"
+            " constructions, e.g. 'a b c = triangle a b c')",
+            Location(file, pending[1], 1, pending[0], None, pending[0]),
         )
     return entries
 
@@ -454,21 +474,29 @@ def read_entries(text: str, file: str = "<text>") -> list[Entry]:
 def read_source(source: str | os.PathLike) -> tuple[str, str]:
     """(text, file label) for a path to a problem file, or for problem text itself."""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and _looks_like_path(source)):
-        path = Path(source)
-        if not path.is_file():
-            raise GeoError(f"no such problem file: {str(path)!r}", Location(str(path), 1, 1))
+        label = str(source)
+        shown = label if len(label) <= 200 else label[:200] + "..."
         try:
-            return path.read_text(encoding="utf-8"), str(path)
+            data = Path(source).read_bytes()
+        except FileNotFoundError:
+            raise GeoError(f"no such problem file: {shown!r}", Location(shown, 1, 1)) from None
+        except OSError as e:  # a directory, no permission, a name too long...
+            kind = "no such problem file" if e.errno == errno.ENAMETOOLONG else "cannot read the problem file"
+            raise GeoError(f"{kind}: {shown!r} ({e.strerror})", Location(shown, 1, 1)) from None
+        try:
+            return data.decode("utf-8"), label
         except UnicodeDecodeError as e:
-            raise GeoError(f"the file is not UTF-8 text ({e.reason} at byte {e.start})", Location(str(path), 1, 1))
-        except OSError as e:
-            raise GeoError(f"cannot read the file: {e.strerror}", Location(str(path), 1, 1))
+            line = data.count(b"\n", 0, e.start) + 1
+            col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+            raise GeoError(
+                f"the file is not UTF-8 text (byte 0x{data[e.start]:02x} cannot be decoded)", Location(label, line, col)
+            ) from None
     return str(source), "<text>"
 
 
 def _looks_like_path(s: str) -> bool:
     s = s.strip()
-    return bool(s) and "=" not in s and "?" not in s and " " not in s
+    return bool(s) and "=" not in s and "?" not in s and " " not in s and "\x00" not in s
 
 
 def parse_entry(e: Entry) -> Problem:

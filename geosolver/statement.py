@@ -16,8 +16,14 @@ _NUM_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _FRAC_RE = re.compile(r"^(\d+)/(\d+)$")
 
 
+MAX_TOKEN = 24
+"""Longer numeric constants are refused (no angle or ratio needs more digits)."""
+
+
 def parse_angle(token: str) -> Fraction | None:
     """An angle constant as a fraction of pi: '2pi/3', 'pi/2', or degrees '60', '-15', '22.5'."""
+    if len(token) > MAX_TOKEN:
+        return None
     m = _PI_RE.match(token)
     if m:
         k = m.group(1)
@@ -31,6 +37,8 @@ def parse_angle(token: str) -> Fraction | None:
 
 def parse_ratio(token: str) -> Fraction | None:
     """A positive ratio constant: '1/2', '3', '0.75'."""
+    if len(token) > 2 * MAX_TOKEN:
+        return None
     m = _FRAC_RE.match(token)
     if m:
         num, den = int(m.group(1)), int(m.group(2))
