@@ -57,3 +57,10 @@ _SPECS = [
 ]
 
 PREDICATES: dict[str, PredicateSpec] = {s.name: s for s in _SPECS}
+
+
+def format_angle(value) -> str:
+    """An angle constant given as a fraction of pi, written as 'pi/3', '2pi/3', '-pi/4', '0pi'."""
+    num, den = value.numerator, value.denominator
+    head = {1: "", -1: "-"}.get(num, str(num))
+    return f"{head}pi" if den == 1 else f"{head}pi/{den}"

@@ -174,6 +174,11 @@ def _candidates(diagram: Diagram, clause: Clause, rng) -> tuple[dict[str, np.nda
     fixed = [l.p for l in loci if isinstance(l, Fixed)]
     scale = diagram.scale
     if fixed:
+        if at is not None and g.norm(fixed[0] - g.pt(*at)) > 1e-6 * scale:
+            raise Degenerate(
+                f"point {name} is fixed by its construction at ({fixed[0][0]:.6g}, {fixed[0][1]:.6g}),"
+                f" not at the given ({at[0]:g}, {at[1]:g})"
+            )
         cands = fixed[:1]
         others = curves + [Fixed(p) for p in fixed[1:]]
     elif len(curves) == 1:

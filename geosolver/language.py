@@ -331,7 +331,9 @@ class _Parser:
                 if tok.text not in names:
                     raise self.err(
                         f"'{c.name}' creates its argument {slot}, so it must be a point of this clause"
-                        f" ({' '.join(names)}); got {tok.text!r}", tok, kind="construction",
+                        f" ({' '.join(names)}); got {tok.text!r} (written in full, '{c.name}' takes"
+                        f" {n_all} arguments: {' '.join(c.args)}; without its new points, {n_all - n_out})",
+                        tok, kind="construction",
                     )
             elif tok.text in names:
                 raise self.err(
@@ -399,7 +401,8 @@ def _needed_distinct(req: Statement) -> int:
     # diff a b needs 2 distinct, ncoll needs 3, npara/nperp need each pair distinct
     if req.pred in ("npara", "nperp"):
         p = req.points
-        return 4 if p[0] == p[1] or p[2] == p[3] else 0
+        same_line = req.pred == "npara" and {p[0], p[1]} == {p[2], p[3]}  # a line is parallel to itself
+        return 4 if p[0] == p[1] or p[2] == p[3] or same_line else 0
     return len(req.points) if req.pred != "ncoll" else 3
 
 
@@ -441,7 +444,7 @@ def read_entries(text: str, file: str = "<text>") -> list[Entry]:
     after its line number.
     """
     entries: list[Entry] = []
-    pending: tuple[str, int] | None = None
+    pending: tuple[str, int, str] | None = None  # name, line number, raw line
     # split on newlines only: str.splitlines() would also break at form feeds
     # and Unicode separators, and line numbers would no longer match editors'
     for lineno, raw in enumerate(text.split("\n"), start=1):
@@ -459,9 +462,9 @@ def read_entries(text: str, file: str = "<text>") -> list[Entry]:
                 raise GeoError(
                     f"problem '{clip(pending[0])}' has no problem line (the next line is another name;"
                     " a problem line has '=' between new points and constructions)",
-                    Location(file, pending[1], 1, pending[0], None, pending[0], raw),
+                    Location(file, pending[1], 1, pending[0], None, pending[0], pending[2]),
                 )
-            pending = (s.strip(), lineno)
+            pending = (s.strip(), lineno, raw)
     if pending is not None:
         raise GeoError(
             f"problem '{clip(pending[0])}' has no problem line (a problem line has '=' between new points and"

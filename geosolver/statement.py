@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ddar.predicates import format_angle
+
 _PI_RE = re.compile(r"^(-?\d*)pi(?:/(\d+))?$")
 _NUM_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
 _FRAC_RE = re.compile(r"^(\d+)/(\d+)$")
@@ -47,12 +49,6 @@ def parse_ratio(token: str) -> Fraction | None:
         v = Fraction(token)
         return v if v > 0 else None
     return None
-
-
-def format_angle(value: Fraction) -> str:
-    if value.denominator == 1:
-        return f"{value.numerator}pi"
-    return f"{value.numerator}pi/{value.denominator}"
 
 
 @dataclass(frozen=True)

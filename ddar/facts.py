@@ -1,0 +1,127 @@
+"""Facts over integer point ids, in one canonical form each.
+
+The same geometric fact can be written many ways (``para a b c d`` is
+``para d c b a``; ``eqangle a b c d e f g h`` is ``eqangle a b e f c d g h``).
+The engine, the traceback and the checker must agree on when two facts are the
+same, so every fact is stored in the least of its equivalent spellings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import permutations
+from typing import Sequence
+
+import numpy as np
+
+from ddar import numeric
+from ddar.predicates import PREDICATES, format_angle
+
+Pair = tuple[int, int]
+
+
+def _pair(a: int, b: int) -> Pair:
+    return (a, b) if a <= b else (b, a)
+
+
+def _pairs(args: Sequence[int]) -> list[Pair]:
+    return [_pair(args[i], args[i + 1]) for i in range(0, len(args), 2)]
+
+
+def _flat(pairs: Sequence[Pair]) -> tuple[int, ...]:
+    return tuple(x for p in pairs for x in p)
+
+
+def _eq_of_pairs(ab: Pair, cd: Pair, ef: Pair, gh: Pair) -> tuple[int, ...]:
+    """Least spelling of 'ab : cd = ef : gh' (an angle or a ratio equality).
+
+    x(ab, cd) = x(ef, gh) also reads x(ef, gh) = x(ab, cd), x(ab, ef) = x(cd, gh)
+    and x(cd, ab) = x(gh, ef) (angles between lines; ratios of lengths alike).
+    """
+    forms = [
+        (ab, cd, ef, gh),
+        (ef, gh, ab, cd),
+        (ab, ef, cd, gh),
+        (cd, gh, ab, ef),
+        (cd, ab, gh, ef),
+        (gh, ef, cd, ab),
+        (ef, ab, gh, cd),
+        (gh, cd, ef, ab),
+    ]
+    return _flat(min(forms))
+
+
+def _canonical_triangles(args: Sequence[int]) -> tuple[int, ...]:
+    """Least spelling of a correspondence of triangles abc <-> def."""
+    a, b = tuple(args[:3]), tuple(args[3:])
+    forms = []
+    for perm in permutations(range(3)):
+        p = tuple(a[i] for i in perm)
+        q = tuple(b[i] for i in perm)
+        forms.append(p + q)
+        forms.append(q + p)
+    return min(forms)
+
+
+@dataclass(frozen=True, order=True)
+class Fact:
+    """A predicate over point ids in canonical form; build with ``Fact.make``."""
+
+    pred: str
+    args: tuple[int, ...]
+    value: Fraction | None = None  # aconst: fraction of pi in [0, 1); rconst: the ratio
+
+    @staticmethod
+    def make(pred: str, args: Sequence[int], value: Fraction | None = None) -> "Fact":
+        spec = PREDICATES.get(pred)
+        if spec is None:
+            raise ValueError(f"unknown predicate {pred!r}")
+        n = len(args)
+        if n < spec.points or (not spec.variadic and n != spec.points):
+            raise ValueError(f"{pred} takes {spec.arity_text()}, got {n} points")
+        args = tuple(int(a) for a in args)
+        if pred in ("coll", "ncoll", "cyclic"):
+            return Fact(pred, tuple(sorted(set(args))))
+        if pred == "circle":
+            return Fact(pred, (args[0], *sorted(set(args[1:]))))
+        if pred in ("para", "perp", "npara", "nperp", "cong"):
+            return Fact(pred, _flat(sorted(_pairs(args))))
+        if pred == "midp":
+            return Fact(pred, (args[0], *_pair(args[1], args[2])))
+        if pred in ("eqangle", "eqratio"):
+            return Fact(pred, _eq_of_pairs(*_pairs(args)))
+        if pred in ("simtri", "contri"):
+            return Fact(pred, _canonical_triangles(args))
+        if pred == "diff":
+            return Fact(pred, _pair(*args))
+        if pred == "aconst":
+            if value is None:
+                raise ValueError("aconst needs an angle")
+            ab, cd = _pairs(args)
+            v = Fraction(value) % 1
+            # angle(ab -> cd) = v  <=>  angle(cd -> ab) = -v
+            return min(Fact(pred, _flat((ab, cd)), v), Fact(pred, _flat((cd, ab)), (-v) % 1))
+        if pred == "rconst":
+            if value is None or value <= 0:
+                raise ValueError("rconst needs a positive ratio")
+            ab, cd = _pairs(args)
+            return min(Fact(pred, _flat((ab, cd)), Fraction(value)), Fact(pred, _flat((cd, ab)), 1 / Fraction(value)))
+        if pred == "sameside":
+            a, b, c, d, e, f = args
+            return Fact(pred, min((a, *_pair(b, c), d, *_pair(e, f)), (d, *_pair(e, f), a, *_pair(b, c))))
+        raise ValueError(f"no canonical form for {pred!r}")
+
+    def holds(self, coords: np.ndarray, scale: float = 1.0) -> bool:
+        """Whether the fact is true in the figure given by ``coords[id]``."""
+        value = None
+        if self.value is not None:
+            value = float(self.value) * np.pi if self.pred == "aconst" else float(self.value)
+        return numeric.holds(self.pred, [coords[i] for i in self.args], value, scale)
+
+    def text(self, names: Sequence[str]) -> str:
+        parts = [self.pred, *(names[i] for i in self.args)]
+        if self.value is not None:
+            v = self.value
+            parts.append(format_angle(v) if self.pred == "aconst" else str(v))
+        return " ".join(parts)
