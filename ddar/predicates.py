@@ -50,7 +50,8 @@ _SPECS = [
     PredicateSpec(
         "sameside",
         6,
-        meaning="A lies inside segment BC exactly when D lies inside segment EF",
+        meaning="(B - A).(C - A) and (E - D).(F - D) have the same sign: on a line, A lies inside"
+        " segment BC exactly when D lies inside EF; off it, angles BAC and EDF are both acute or both obtuse",
         negative=True,
     ),
     PredicateSpec("diff", 2, meaning="A and B are distinct points", negative=True),
