@@ -38,11 +38,8 @@ def engine_input(d: Diagram) -> EngineInput:
     for clause in d.problem.clauses:
         for n in clause.names:
             clause_of[ids[n]] = clause.index
-
-    def fact(s: Statement) -> Fact:
-        return Fact.make(s.pred, [ids[p] for p in s.points], s.value)
-
-    premises = list(dict.fromkeys(fact(s) for s in d.problem.premises()))
-    goals = [fact(g.statement) for g in d.problem.goals]
     coords = np.array([d.points[n] for n in names], dtype=float).reshape(-1, 2)
-    return EngineInput(names, coords, d.scale, premises, goals, clause_of)
+    e = EngineInput(names, coords, d.scale, [], [], clause_of)
+    e.premises = list(dict.fromkeys(e.fact(s) for s in d.problem.premises()))
+    e.goals = [e.fact(g.statement) for g in d.problem.goals]
+    return e

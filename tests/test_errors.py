@@ -274,17 +274,11 @@ def test_empty_text(text, capsys):
     assert "no problems found" in msg
 
 
-def test_empty_file(tmp_path, capsys):
-    f = tmp_path / "empty.txt"
-    f.write_text("")
-    rc, out, err = cli(capsys, "check", str(f))
-    assert rc == 2
-    assert "no problems found" in assert_error_at(err, str(f), 1, 1)
-
-
-def test_file_with_only_comments(tmp_path, capsys):
-    f = tmp_path / "comments.txt"
-    f.write_text("# a comment\n\n   # an indented comment\n# a = b ? c\n")
+@pytest.mark.parametrize("content", ["", "# a comment\n\n   # an indented comment\n# a = b ? c\n"],
+                         ids=["empty_file", "only_comments"])
+def test_file_with_no_problem(content, tmp_path, capsys):
+    f = tmp_path / "none.txt"
+    f.write_text(content)
     rc, out, err = cli(capsys, "check", str(f))
     assert rc == 2
     assert "no problems found" in assert_error_at(err, str(f), 1, 1)
