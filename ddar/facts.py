@@ -107,6 +107,13 @@ class Fact:
                 raise ValueError("rconst needs a positive ratio")
             ab, cd = _pairs(args)
             return min(Fact(pred, _flat((ab, cd)), Fraction(value)), Fact(pred, _flat((cd, ab)), 1 / Fraction(value)))
+        if pred == "sameclock":  # rotating both triangles, or swapping them, keeps the orientations
+            a, b = tuple(args[:3]), tuple(args[3:])
+            forms = []
+            for k in range(3):
+                p, q = a[k:] + a[:k], b[k:] + b[:k]
+                forms += [p + q, q + p]
+            return Fact(pred, min(forms))
         if pred == "sameside":
             a, b, c, d, e, f = args
             return Fact(pred, min((a, *_pair(b, c), d, *_pair(e, f)), (d, *_pair(e, f), a, *_pair(b, c))))

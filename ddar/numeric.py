@@ -113,6 +113,11 @@ def _inside(a: Point, b: Point, c: Point) -> float:
     return (b[0] - a[0]) * (c[0] - a[0]) + (b[1] - a[1]) * (c[1] - a[1])
 
 
+def _signed_area(a: Point, b: Point, c: Point) -> float:
+    """Twice the signed area of triangle abc: positive when a, b, c turn counter-clockwise."""
+    return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+
 def holds(name: str, pts: Sequence[Point], value: float | None = None, scale: float = 1.0) -> bool:
     """Whether predicate ``name`` holds for the points (in order) in the figure.
 
@@ -169,6 +174,9 @@ def _check(name: str, pts: Sequence[Point], value: float | None, scale: float):
     if name == "sameside":
         s1, s2 = _inside(*pts[0:3]), _inside(*pts[3:6])
         return (s1 > 0) == (s2 > 0) and abs(s1) > tol_len * scale and abs(s2) > tol_len * scale
+    if name == "sameclock":
+        s1, s2 = _signed_area(*pts[0:3]), _signed_area(*pts[3:6])
+        return s1 * s2 > 0 and min(abs(s1), abs(s2)) > tol_len * scale
     if name == "diff":
         return _length(pts[0], pts[1]) > tol_len
     raise KeyError(f"unknown predicate {name!r}")

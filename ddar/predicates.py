@@ -54,6 +54,12 @@ _SPECS = [
         " segment BC exactly when D lies inside EF; off it, angles BAC and EDF are both acute or both obtuse",
         negative=True,
     ),
+    PredicateSpec(
+        "sameclock",
+        6,
+        meaning="triangles ABC and DEF have the same orientation (both counter-clockwise or both clockwise)",
+        negative=True,
+    ),
     PredicateSpec("diff", 2, meaning="A and B are distinct points", negative=True),
 ]
 

@@ -23,10 +23,10 @@ error is a line and a column::
 The parser validates what the engine relies on, and says where a rule is
 wrong as ``FILE:LINE:COL: error: ...``: known predicates with the right number
 of points, no pair or triangle with a repeated variable, checks (``ncoll``,
-``npara``, ``nperp``, ``sameside``, ``diff``: tested on the figure, never
+``npara``, ``nperp``, ``sameside``, ``sameclock``, ``diff``: tested on the figure, never
 derived) only among the premises, every variable of a conclusion or of a
 check bound by a fact premise (so the join plan can enumerate it), unique
-names.  Different variables of one rule stand for different points.
+names.  Different variables may bind one point unless an atom needs them apart.
 
 This module is part of the standalone engine: it imports nothing from
 ``geosolver``.
@@ -55,7 +55,7 @@ _RATIO_RE = re.compile(r"^(\d+)(?:/(\d+))?$")
 # Which groups of an atom's points must be distinct (a line, segment or triangle
 # through one point twice is no line, segment or triangle).
 _PAIRS = {"para", "npara", "perp", "nperp", "cong", "eqangle", "eqratio", "aconst", "rconst"}
-_TRIPLES = {"simtri", "contri", "sameside"}
+_TRIPLES = {"simtri", "contri", "sameside", "sameclock"}
 
 
 class RuleError(ValueError):
@@ -111,7 +111,7 @@ class Rule:
 
     @property
     def checks(self) -> tuple[Atom, ...]:
-        """The non-degeneracy premises (ncoll, npara, nperp, sameside, diff)."""
+        """The non-degeneracy premises (ncoll, npara, nperp, sameside, sameclock, diff)."""
         return tuple(a for a in self.premises if a.is_check)
 
     @property

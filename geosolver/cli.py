@@ -37,6 +37,18 @@ drawn, and the goal's objects highlighted in red.
 """
 
 
+_SOLVE_EXAMPLES = """\
+examples:
+  geosolver solve problems/classics.txt --name orthocenter
+  geosolver solve "a b c = triangle; h = orthocenter a b c ? perp a h b c"
+  geosolver solve imo_ag_30.txt --name translated_imo_2004_p5 --out out/ --json
+
+The figure is built from the seed, the engine (DD + AR) saturates it, and a
+proof is printed only after the independent checker accepts it.  Exit 0 when
+solved, 1 when not (saturated or out of time), 2 on an error.
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # bad options exit 2 with a one-line reason, like bad input
         self.print_usage(sys.stderr)
@@ -47,7 +59,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="geosolver",
-        description="A prover for olympiad plane geometry: check, draw (and soon solve) problems "
+        description="A prover for olympiad plane geometry: check, draw and solve problems "
         "written in AlphaGeometry's problem language (see docs/LANGUAGE.md).",
     )
     from geosolver import __version__
@@ -72,7 +84,38 @@ def _parser() -> argparse.ArgumentParser:
                        epilog=_DRAW_EXAMPLES, formatter_class=fmt)
     common(d)
     d.add_argument("-o", "--output", default="figure.png", help="the file to write: .png or .svg (default figure.png)")
+    s = sub.add_parser("solve", help="prove a problem's goal with the symbolic engine",
+                       description="Prove one problem's goal: numbered steps, each checked.",
+                       epilog=_SOLVE_EXAMPLES, formatter_class=fmt)
+    common(s)
+    s.add_argument("--mode", default="ddar", choices=["ddar"], help="how to search (default ddar: the engine alone)")
+    s.add_argument("--timeout", "-t", type=float, default=60.0, help="wall-clock budget in seconds (default 60)")
+    s.add_argument("--json", action="store_true", help="print {name, status, seconds, proof_steps, aux, proof}")
+    s.add_argument("--out", "-o", metavar="DIR", help="write proof.txt, proof.json and figure.png into DIR")
     return p
+
+
+def _cmd_solve(args) -> int:
+    from geosolver.solve import solve, write_outputs
+
+    if args.timeout <= 0:
+        raise GeoError(f"--timeout must be positive, got {args.timeout}")
+    r = solve(args.source, args.name, args.mode, args.timeout, args.seed)
+    if args.json:
+        print(json.dumps(r.to_json(), indent=1))
+    elif r.status == "solved":
+        print(r.proof_text(), end="")
+        print(f"solved in {r.seconds:.2f} s, {r.proof_steps} steps")
+    else:
+        print(f"{r.name}: {r.status} after {r.seconds:.2f} s ({r.facts} facts)")
+    if r.error and not args.json:
+        print(r.error, file=sys.stderr)
+    if args.out:
+        for path in write_outputs(r, args.out):
+            print(f"wrote {path}", file=sys.stderr)
+    if r.status == "solved":
+        return EXIT_OK
+    return EXIT_BAD_INPUT if r.status == "error" else EXIT_FAIL
 
 
 def _cmd_check(args) -> int:
@@ -113,7 +156,7 @@ def _cmd_draw(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": _cmd_check, "draw": _cmd_draw}[args.command](args)
+        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve}[args.command](args)
     except GeoError as e:
         print(e.format(), file=sys.stderr)
         return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT

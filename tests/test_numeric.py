@@ -39,6 +39,7 @@ CASES = [
     ("aconst", [A, B, A, C], math.pi / 2, 3),
     ("rconst", [A, B, A, C], 4 / 3, 3),
     ("sameside", [P(2, 0), A, B, P(1, 1), P(0, 0), P(3, 3)], None, None),
+    ("sameclock", [A, B, C, P(1, 1), P(9, 1), P(1, 7)], None, None),
     ("diff", [A, B], None, None),
 ]
 
@@ -65,6 +66,9 @@ def test_negations_fail_on_degenerate_configurations():
     assert not holds("diff", [A, A.copy()])
     # a inside bc but d outside ef
     assert not holds("sameside", [P(2, 0), A, B, P(5, 0), A, B])
+    # a mirror image turns the other way; a flat triangle has no orientation
+    assert not holds("sameclock", [A, B, C, A, C, B])
+    assert not holds("sameclock", [A, B, C, A, B, P(8, 0)])
 
 
 def test_tolerance_is_relative_to_the_figure():

@@ -1,0 +1,136 @@
+"""Facts as linear equations: what AR's angle and ratio tables are told.
+
+The translation is the one docs/PROOF_FORMAT.md specifies, so that a proof's
+AR steps can be re-checked by ``ddar/check.py``, which implements it again on
+its own.  Variables are integers: the direction (angle table) or log-length
+(ratio table) of pair ``(i, j)``, ``i < j``, is ``i * n + j``; ``PI`` and
+``LOG(p)`` are negative.
+
+Why angle equations are *lifted*: a directed angle fact holds mod pi, and
+mod pi is not a vector space over the rationals (``2x = 0`` has two
+solutions), so eliminating with fractional coefficients could pick the wrong
+branch.  Instead each direction variable stands for one real number, the
+direction of its line in ``[0, pi)`` as the figure gives it, and each angle
+equation gets the integer multiple of ``PI`` that makes it hold exactly for
+those reals (the figure decides the integer; its error is a millionth of the
+pi/2 that would make the choice ambiguous).  AR is then plain linear algebra
+over the reals, where every consequence is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from ddar.algebra import Expr, combine
+from ddar.facts import Fact
+
+PI = -1
+ANGLE_PREDS = frozenset({"para", "perp", "eqangle", "aconst", "coll"})
+RATIO_PREDS = frozenset({"cong", "eqratio", "rconst", "midp"})
+HALF = Fraction(1, 2)
+LIFT_TOL = 1e-4  # radians: facts hold to 1e-6; a wrong multiple of pi would be off by 3
+
+
+def log_var(p: int) -> int:
+    return -p  # p >= 2, so never PI
+
+
+def table_of(pred: str) -> str | None:
+    return "angle" if pred in ANGLE_PREDS else "ratio" if pred in RATIO_PREDS else None
+
+
+def prime_exponents(r: Fraction) -> dict[int, int]:
+    """r = prod p^e: {p: e} for a positive rational."""
+    out: dict[int, int] = {}
+    for value, sign in ((r.numerator, 1), (r.denominator, -1)):
+        p = 2
+        while p * p <= value:
+            while value % p == 0:
+                out[p] = out.get(p, 0) + sign
+                value //= p
+            p += 1
+        if value > 1:
+            out[value] = out.get(value, 0) + sign
+    return {p: e for p, e in out.items() if e}
+
+
+class Translator:
+    """Equations of facts over the points of a figure."""
+
+    def __init__(self, coords):
+        self.coords = coords
+        self.n = n = len(coords)
+        self.theta = {}
+        for a in range(n):
+            for b in range(a + 1, n):
+                (xa, ya), (xb, yb) = coords[a], coords[b]
+                self.theta[a * n + b] = math.atan2(yb - ya, xb - xa) % math.pi
+
+    def lift(self, eq: Expr) -> Expr:
+        """The angle equation plus the integer multiple of PI that makes it exact in the figure."""
+        r = sum(float(c) * (math.pi if v == PI else self.theta[v]) for v, c in eq.items())
+        k = round(r / math.pi)
+        if abs(r - k * math.pi) > LIFT_TOL:
+            raise ValueError(f"angle equation {eq} does not hold in the figure (off by {r - k * math.pi:.3g})")
+        return combine([(Fraction(1), eq), (Fraction(-k), {PI: Fraction(1)})]) if k else eq
+
+    def var(self, a: int, b: int) -> int:
+        return a * self.n + b if a < b else b * self.n + a
+
+    def _sum(self, terms: list[tuple[int, int, Fraction]]) -> Expr:
+        return combine([(Fraction(c), {self.var(a, b): Fraction(1)}) for a, b, c in terms])
+
+    def equations(self, f: Fact) -> list[Expr]:
+        """The equations ``expr = 0`` a fact stands for, in the documented order (angles lifted)."""
+        eqs = self._equations(f)
+        return [self.lift(e) for e in eqs] if f.pred in ANGLE_PREDS else eqs
+
+    def _equations(self, f: Fact) -> list[Expr]:
+        p, x = f.pred, f.args
+        one = Fraction(1)
+        if p == "para":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
+        if p == "perp":
+            e = self._sum([(x[0], x[1], one), (x[2], x[3], -one)])
+            return [combine([(one, e), (-HALF, {PI: one})])]
+        if p == "eqangle":
+            return [self._sum([(x[2], x[3], one), (x[0], x[1], -one), (x[6], x[7], -one), (x[4], x[5], one)])]
+        if p == "aconst":
+            e = self._sum([(x[2], x[3], one), (x[0], x[1], -one)])
+            return [combine([(one, e), (-f.value, {PI: one})])]
+        if p == "coll":
+            base = (x[0], x[1])
+            out = []
+            for i in range(len(x)):
+                for j in range(i + 1, len(x)):
+                    if (i, j) != (0, 1):
+                        out.append(self._sum([(x[i], x[j], one), (*base, -one)]))
+            return out
+        if p == "cong":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
+        if p == "eqratio":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -one), (x[4], x[5], -one), (x[6], x[7], one)])]
+        if p == "rconst":
+            e = self._sum([(x[0], x[1], one), (x[2], x[3], -one)])
+            logs = {log_var(q): Fraction(-k) for q, k in prime_exponents(f.value).items()}
+            return [combine([(one, e), (one, logs)])]
+        if p == "midp":
+            m, a, b = x
+            return [
+                self._sum([(m, a, one), (m, b, -one)]),
+                combine([(one, self._sum([(m, a, one), (a, b, -one)])), (one, {log_var(2): one})]),
+            ]
+        raise ValueError(f"{p} is not an AR fact")
+
+    def target(self, f: Fact) -> Expr:
+        """The one equation that proves ``f`` (a three-point coll: two lines through p0 agree)."""
+        if f.pred == "coll":
+            if len(f.args) != 3:
+                raise ValueError("AR proves coll of three points only")
+            a, b, c = f.args
+            return self.lift(self._sum([(a, b, Fraction(1)), (a, c, Fraction(-1))]))
+        eqs = self.equations(f)
+        if len(eqs) != 1:
+            raise ValueError(f"AR does not prove {f.pred}")
+        return eqs[0]

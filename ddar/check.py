@@ -1,0 +1,464 @@
+"""The independent proof checker: is a ``proof.json`` (docs/PROOF_FORMAT.md) correct?
+
+Why it is independent of the engine: a checker that reused the engine's AR
+tables or matcher would accept whatever those got wrong.  This module shares
+with the engine only what *defines* the problem -- the predicates, the
+canonical form of facts (``ddar/facts.py``), numeric truth in the figure
+(``ddar/numeric.py``) and the rules as data (``ddar/rules.txt``) -- and redoes
+the rest itself: it instantiates each cited rule under the step's binding,
+translates facts to linear equations from the tables of the format document
+(its own code, never ``ddar.algebra``) and checks every AR combination in
+exact rational arithmetic.  Every step's fact is also tested in the figure.
+
+``check_proof`` returns every problem it finds as a message naming the step;
+it never raises on malformed input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from fractions import Fraction
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from ddar.facts import Fact
+from ddar.predicates import PREDICATES
+from ddar.rules import Atom, Rule, load_rules
+
+FORMAT = "geosolver-proof/1"
+
+Var = tuple  # ('d', i, j) with i <= j, ('PI',), ('l', i, j), ('LOG', p)
+Eq = dict[Var, Fraction]  # sum of coef * var, meaning 'expr = 0'
+
+PI: Var = ("PI",)
+_NUMBER_RE = re.compile(r"^[+-]?\d+(/\d+)?$")  # exact fractions only: no floats, no exponents
+_FACTOR_LIMIT = 10**6  # trial division bound; larger prime factors are refused, not guessed
+
+
+class ProofRejected(Exception):
+    """A proof that does not check; the message lists every error found."""
+
+
+@cache
+def _rules() -> dict[str, Rule]:
+    return {r.name: r for r in load_rules()}
+
+
+# --- facts as linear equations (the tables of docs/PROOF_FORMAT.md) -------------------------
+
+def _eq(*terms: tuple[Any, Var]) -> Eq:
+    """sum of coef * var, merging repeated variables and dropping zeros."""
+    out: Eq = {}
+    for c, v in terms:
+        out[v] = out.get(v, Fraction(0)) + Fraction(c)
+    return {v: c for v, c in out.items() if c}
+
+
+def _minus(total: Eq, c: Fraction, e: Eq) -> Eq:
+    """total - c * e."""
+    return _eq(*((x, v) for v, x in total.items()), *((-c * x, v) for v, x in e.items()))
+
+
+def _d(p: int, q: int) -> Var:
+    return ("d", min(p, q), max(p, q))
+
+
+def _l(p: int, q: int) -> Var:
+    return ("l", min(p, q), max(p, q))
+
+
+def _factor(n: int) -> dict[int, int]:
+    """Prime factorisation of n >= 1 by trial division (ratios in proofs are small)."""
+    out: dict[int, int] = {}
+    p = 2
+    while p * p <= n:
+        if p > _FACTOR_LIMIT:
+            raise ValueError(f"cannot factor {n}: a prime factor is above {_FACTOR_LIMIT}")
+        while n % p == 0:
+            out[p] = out.get(p, 0) + 1
+            n //= p
+        p += 1 if p == 2 else 2
+    if n > 1:
+        out[n] = out.get(n, 0) + 1
+    return out
+
+
+def _log(r: Fraction) -> list[tuple[int, Var]]:
+    """log r as sum_p e_p LOG(p), r = prod_p p^e_p."""
+    terms = [(e, ("LOG", p)) for p, e in _factor(r.numerator).items()]
+    return terms + [(-e, ("LOG", p)) for p, e in _factor(r.denominator).items()]
+
+
+def equations(f: Fact, table: str) -> list[Eq] | None:
+    """The equations a fact stands for in an AR table (None: not a fact of that table).
+
+    Computed from the canonical form, so two spellings of one fact give one list.
+    """
+    a = f.args
+    if table == "angle":
+        if f.pred == "para":
+            return [_eq((1, _d(a[0], a[1])), (-1, _d(a[2], a[3])))]
+        if f.pred == "perp":
+            return [_eq((1, _d(a[0], a[1])), (-1, _d(a[2], a[3])), (Fraction(-1, 2), PI))]
+        if f.pred == "eqangle":
+            return [_eq((1, _d(a[2], a[3])), (-1, _d(a[0], a[1])), (-1, _d(a[6], a[7])), (1, _d(a[4], a[5])))]
+        if f.pred == "aconst":
+            return [_eq((1, _d(a[2], a[3])), (-1, _d(a[0], a[1])), (-f.value, PI))]
+        if f.pred == "coll":
+            pairs = [(i, j) for i in range(len(a)) for j in range(i + 1, len(a)) if (i, j) != (0, 1)]
+            return [_eq((1, _d(a[i], a[j])), (-1, _d(a[0], a[1]))) for i, j in pairs]
+    elif table == "ratio":
+        if f.pred == "cong":
+            return [_eq((1, _l(a[0], a[1])), (-1, _l(a[2], a[3])))]
+        if f.pred == "eqratio":
+            return [_eq((1, _l(a[0], a[1])), (-1, _l(a[2], a[3])), (-1, _l(a[4], a[5])), (1, _l(a[6], a[7])))]
+        if f.pred == "rconst":
+            return [_eq((1, _l(a[0], a[1])), (-1, _l(a[2], a[3])), *((-e, v) for e, v in _log(f.value)))]
+        if f.pred == "midp":
+            m, p, q = a
+            return [_eq((1, _l(m, p)), (-1, _l(m, q))), _eq((1, _l(m, p)), (-1, _l(p, q)), (1, ("LOG", 2)))]
+    return None
+
+
+def target_equation(f: Fact, table: str) -> Eq | None:
+    """The one equation of an AR conclusion (None: the table cannot conclude this fact)."""
+    if f.pred == "coll":
+        # Three points only: two lines through p0 with one direction are one line.
+        if table != "angle" or len(f.args) != 3:
+            return None
+        p0, p1, p2 = f.args
+        return _eq((1, _d(p0, p1)), (-1, _d(p0, p2)))
+    if f.pred == "midp":
+        return None
+    eqs = equations(f, table)
+    return eqs[0] if eqs else None
+
+
+def _apart(a: Atom) -> list[tuple[str, ...]]:
+    """The variables of an atom that must name different points: each pair (line or
+    segment), each triangle, the points of a coll, cyclic, circle, midp or diff."""
+    args = a.args
+    if a.pred in ("simtri", "contri", "sameside", "sameclock"):
+        return [args[:3], args[3:]]
+    if a.pred in ("coll", "ncoll", "cyclic", "circle", "midp", "diff"):
+        return [args]
+    return [args[i : i + 2] for i in range(0, len(args), 2)]
+
+
+def _show(e: Eq, names: list[str]) -> str:
+    """An equation's left side for a message, constants first: '1/2 PI - d(ab)'."""
+    def var(v: Var) -> str:
+        if v[0] in ("d", "l"):
+            p, q = names[v[1]], names[v[2]]
+            return f"{v[0]}({p}{q})" if len(p) == len(q) == 1 else f"{v[0]}({p} {q})"
+        return "PI" if v == PI else f"LOG({v[1]})"
+
+    parts: list[str] = []
+    for v in sorted(e, key=lambda v: (v[0] in ("d", "l"), v)):
+        c = e[v]
+        term = ("" if abs(c) == 1 else f"{abs(c)} ") + var(v)
+        parts.append(("-" if c < 0 else "") + term if not parts else f"{'-' if c < 0 else '+'} {term}")
+    return " ".join(parts) or "0"
+
+
+# --- reading the JSON ------------------------------------------------------------------------
+
+def _number(x: Any, what: str) -> Fraction:
+    if isinstance(x, str) and _NUMBER_RE.match(x.strip()):
+        try:
+            return Fraction(x.strip())
+        except ZeroDivisionError:
+            pass
+    raise ValueError(f"{what} {x!r} is not an exact fraction like \"1/2\"")
+
+
+def _fact(obj: Any, ids: dict[str, int]) -> Fact:
+    """A JSON fact {pred, points, value} as a canonical Fact; ValueError says what is wrong."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"a fact must be an object {{pred, points, value}}, got {obj!r}")
+    pred, points, value = obj.get("pred"), obj.get("points"), obj.get("value")
+    spec = PREDICATES.get(pred) if isinstance(pred, str) else None
+    if spec is None:
+        raise ValueError(f"unknown predicate {pred!r}")
+    if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+        raise ValueError(f"{pred}: 'points' must be a list of point names")
+    unknown = [p for p in points if p not in ids]
+    if unknown:
+        raise ValueError(f"{pred}: unknown point {unknown[0]!r}")
+    if spec.value is None and value is not None:
+        raise ValueError(f"{pred} takes no value, got {value!r}")
+    v = _number(value, f"{pred} value") if spec.value else None
+    return Fact.make(pred, [ids[p] for p in points], v)
+
+
+def _is_real(x: Any) -> bool:
+    try:
+        return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+    except OverflowError:  # an int too large for a float
+        return False
+
+
+# --- the checker -----------------------------------------------------------------------------
+
+class _Checker:
+    def __init__(self, proof: dict) -> None:
+        self.proof = proof
+        self.errors: list[str] = []
+        self.names: list[str] = []
+        self.ids: dict[str, int] = {}
+        self.facts: dict[int, Fact] = {}  # step index -> its fact (steps whose fact parsed)
+
+    def err(self, msg: str) -> None:
+        self.errors.append(msg)
+
+    def text(self, f: Fact) -> str:
+        return f.text(self.names)
+
+    def facts_of(self, objs: Any, where: str) -> set[Fact] | None:
+        if not isinstance(objs, list):
+            self.err(f"{where}: must be a list of facts")
+            return None
+        out = set()
+        for k, obj in enumerate(objs):
+            try:
+                out.add(_fact(obj, self.ids))
+            except ValueError as e:
+                self.err(f"{where} #{k + 1}: {e}")
+        return out
+
+    def run(self, premises: list[dict] | None) -> list[str]:
+        p = self.proof
+        if not isinstance(p, dict):
+            return [f"proof: must be a JSON object, got {type(p).__name__}"]
+        if p.get("format") != FORMAT:
+            self.err(f"proof: format is {p.get('format')!r}, expected {FORMAT!r}")
+        if not self.read_points(p.get("points")):
+            return self.errors
+        self.scale = p.get("scale")
+        if not _is_real(self.scale) or self.scale <= 0:
+            self.err(f"proof: scale must be a positive number, got {self.scale!r}")
+            self.scale = 1.0
+        allowed = self.facts_of(p.get("premises"), "premises")
+        if premises is not None:
+            given = self.facts_of(premises, "premises argument")
+            if allowed is not None and given is not None:
+                for f in sorted(allowed - given):
+                    self.err(f"premises: {self.text(f)} is not a premise of the problem")
+                for f in sorted(given - allowed):
+                    self.err(f"premises: the problem's premise {self.text(f)} is missing")
+            allowed = given  # the independent reading is the authority
+        goals = []
+        if not isinstance(p.get("goals"), list) or not p["goals"]:
+            self.err("goals: must be a non-empty list of facts")
+        else:
+            for k, g in enumerate(p["goals"], start=1):
+                try:
+                    goals.append(_fact(g, self.ids))
+                except ValueError as e:
+                    self.err(f"goals #{k}: {e}")
+        steps = p.get("steps")
+        if not isinstance(steps, list) or not steps:
+            self.err("steps: must be a non-empty list")
+            return self.errors
+        for pos, step in enumerate(steps, start=1):
+            self.check_step(pos, step, allowed or set())
+        proved = set(self.facts.values())
+        for g in goals:
+            if g not in proved:
+                self.err(f"goals: no step proves the goal {self.text(g)}")
+        return self.errors
+
+    def read_points(self, points: Any) -> bool:
+        if not isinstance(points, list) or not points:
+            self.err("points: must be a non-empty list")
+            return False
+        xy = []
+        for k, pt in enumerate(points, start=1):
+            name = pt.get("name") if isinstance(pt, dict) else None
+            if not isinstance(name, str) or not _is_real(pt.get("x")) or not _is_real(pt.get("y")):
+                self.err(f"points #{k}: must be {{name, x, y, aux}} with a name and finite coordinates")
+                return False
+            if name in self.ids:
+                self.err(f"points #{k}: the name {name!r} is repeated")
+                return False
+            self.ids[name] = len(self.names)
+            self.names.append(name)
+            xy.append((float(pt["x"]), float(pt["y"])))
+        self.coords = np.array(xy, dtype=float)
+        return True
+
+    def check_step(self, pos: int, step: Any, allowed: set[Fact]) -> None:
+        if not isinstance(step, dict):
+            self.err(f"step {pos}: must be an object")
+            return
+        kind = step.get("kind")
+        label = {"rule": f"rule {step.get('rule')}", "ar": f"ar {step.get('table')}"}.get(str(kind), kind)
+        where = f"step {pos} ({label})"
+        if type(step.get("index")) is not int or step["index"] != pos:
+            self.err(f"{where}: index is {step.get('index')!r}; steps are numbered 1, 2, ... in order")
+        try:
+            fact = _fact(step.get("fact"), self.ids)
+        except ValueError as e:
+            self.err(f"{where}: {e}")
+            return
+        if not fact.holds(self.coords, self.scale):
+            self.err(f"{where}: {self.text(fact)} is false in the figure")
+        if kind == "premise":
+            if fact not in allowed:
+                self.err(f"{where}: {self.text(fact)} is not among the premises")
+        elif kind == "rule":
+            self.check_rule(where, pos, step, fact)
+        elif kind == "ar":
+            self.check_ar(where, pos, step, fact)
+        elif kind == "subset":
+            self.check_subset(where, pos, step, fact)
+        else:
+            self.err(f"{where}: unknown step kind {kind!r} (premise, rule, ar or subset)")
+        self.facts[pos] = fact
+
+    def used(self, where: str, pos: int, ref: Any) -> Fact | None:
+        """The fact of an earlier step cited as ``ref`` (None, with an error if it is no earlier step)."""
+        if not isinstance(ref, int) or isinstance(ref, bool) or not 1 <= ref < pos:
+            self.err(f"{where}: uses {ref!r}, which is not an earlier step")
+            return None
+        return self.facts.get(ref)  # None: that step was malformed and already reported
+
+    def check_rule(self, where: str, pos: int, step: dict, fact: Fact) -> None:
+        name = step.get("rule")
+        rule = _rules().get(name) if isinstance(name, str) else None
+        if rule is None:
+            close = difflib.get_close_matches(str(step.get("rule")), list(_rules()), n=1)
+            self.err(f"{where}: unknown rule" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            return
+        binding = step.get("binding")
+        if not isinstance(binding, dict) or not all(isinstance(v, str) for v in binding.values()):
+            self.err(f"{where}: binding must map rule variables to point names")
+            return
+        missing, extra = set(rule.variables) - set(binding), set(binding) - set(rule.variables)
+        if missing or extra:
+            self.err(f"{where}: binding must give exactly the variables {' '.join(rule.variables)}"
+                     f" (missing: {sorted(missing)}, extra: {sorted(extra)})")
+            return
+        unknown = [p for p in binding.values() if p not in self.ids]
+        if unknown:
+            self.err(f"{where}: binding names unknown point {unknown[0]!r}")
+            return
+        for a in rule.premises + rule.conclusions:
+            for group in _apart(a):
+                pts = [binding[v] for v in group]
+                if len(set(pts)) != len(pts):
+                    self.err(f"{where}: {a} needs {' '.join(group)} to be different points, got {' '.join(pts)}")
+                    return
+        uses = step.get("uses")
+        if not isinstance(uses, list):
+            self.err(f"{where}: uses must be a list of step numbers")
+            return
+        cited = {f for f in (self.used(where, pos, u) for u in uses) if f is not None}
+
+        def inst(a: Atom) -> Fact:
+            return Fact.make(a.pred, [self.ids[binding[v]] for v in a.args], a.value)
+
+        for a in rule.facts:
+            if inst(a) not in cited:
+                self.err(f"{where}: premise {a} = {self.text(inst(a))} is not the fact of any step it uses")
+        for a in rule.checks:
+            if not inst(a).holds(self.coords, self.scale):
+                self.err(f"{where}: check {a} = {self.text(inst(a))} fails in the figure")
+        conclusions = [inst(a) for a in rule.conclusions]
+        if fact not in conclusions:
+            said = ", ".join(self.text(c) for c in conclusions)
+            self.err(f"{where}: {self.text(fact)} is not a conclusion of the rule (it concludes {said})")
+
+    def check_ar(self, where: str, pos: int, step: dict, fact: Fact) -> None:
+        table = step.get("table")
+        if table not in ("angle", "ratio"):
+            self.err(f"{where}: table must be 'angle' or 'ratio'")
+            return
+        uses = step.get("uses")
+        if not isinstance(uses, list):  # empty: the fact is an identity (eqangle a b c d a b c d)
+            self.err(f"{where}: uses must be a list of {{step, coefs}}")
+            return
+        lift = self.lift if table == "angle" else (lambda e: e)
+        try:  # a ValueError is a malformed use, an unusable fact or an unfactorable ratio
+            total = target_equation(fact, table)
+            if total is None:
+                raise ValueError(f"the {table} table cannot conclude {self.text(fact)}")
+            total = lift(total)
+            for u in uses:
+                if not isinstance(u, dict) or not isinstance(u.get("coefs"), list):
+                    raise ValueError(f"each use must be {{step, coefs}}, got {u!r}")
+                f = self.used(where, pos, u.get("step"))
+                if f is None:
+                    return
+                eqs = equations(f, table)
+                if eqs is None:
+                    raise ValueError(f"step {u['step']} ({self.text(f)}) is not a fact of the {table} table")
+                if len(u["coefs"]) != len(eqs):
+                    raise ValueError(f"step {u['step']} ({self.text(f)}) has {len(eqs)} equation(s),"
+                                     f" got {len(u['coefs'])} coefficient(s)")
+                for c, e in zip(u["coefs"], eqs):
+                    total = _minus(total, _number(c, "coefficient"), lift(e))
+        except ValueError as e:
+            self.err(f"{where}: {e}")
+            return
+        if total:
+            self.err(f"{where}: the combination leaves {_show(total, self.names)}")
+
+    def lift(self, e: Eq) -> Eq:
+        """The angle equation made exact over the reals: d(pq) is the direction of pq in
+        [0, pi) in this figure, and the integer multiple of PI that makes e hold is added."""
+        value = 0.0
+        for v, c in e.items():
+            if v == PI:
+                value += float(c) * math.pi
+            else:
+                (xp, yp), (xq, yq) = self.coords[v[1]], self.coords[v[2]]
+                value += float(c) * (math.atan2(yq - yp, xq - xp) % math.pi)
+        k = round(value / math.pi)
+        if abs(value - k * math.pi) > 1e-4:
+            raise ValueError(f"{_show(e, self.names)} = 0 does not hold in the figure, even mod pi")
+        return _minus(e, Fraction(k), {PI: Fraction(1)})
+
+    def check_subset(self, where: str, pos: int, step: dict, fact: Fact) -> None:
+        uses = step.get("uses")
+        if not isinstance(uses, list) or len(uses) != 1:
+            self.err(f"{where}: a subset step uses exactly one step")
+            return
+        whole = self.used(where, pos, uses[0])
+        if whole is None:
+            return
+        if fact.pred not in ("coll", "cyclic", "circle") or fact.pred != whole.pred:
+            self.err(f"{where}: {self.text(fact)} is no coll, cyclic or circle subset of {self.text(whole)}")
+        elif fact.pred == "circle" and fact.args[0] != whole.args[0]:
+            self.err(f"{where}: {self.text(fact)} has another centre than {self.text(whole)}")
+        else:
+            k = 1 if fact.pred == "circle" else 0  # a circle's centre is not a point on it
+            extra = sorted(set(fact.args[k:]) - set(whole.args[k:]))
+            if extra:
+                extra_names = " ".join(self.names[i] for i in extra)
+                self.err(f"{where}: {self.text(fact)} has points ({extra_names}) not in {self.text(whole)}")
+
+
+def check_proof(proof: dict, premises: list[dict] | None = None) -> list[str]:
+    """Every error in ``proof`` (empty: accepted).
+
+    ``premises``: the problem's premises as JSON facts, read independently of
+    the proof; premise steps must be among them.  Without it the proof's own
+    ``premises`` field is trusted.
+    """
+    try:
+        return _Checker(proof).run(premises)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError) as e:
+        # A last guard: malformed input must give a message, never an exception.
+        return [f"proof: malformed ({type(e).__name__}: {e})"]
+
+
+def verify(proof: dict, premises: list[dict] | None = None) -> None:
+    """Raise ProofRejected, listing every error, unless the proof checks."""
+    errors = check_proof(proof, premises)
+    if errors:
+        raise ProofRejected("\n".join(errors))

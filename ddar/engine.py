@@ -1,0 +1,240 @@
+"""DD + AR saturation: the deductive closure of a figure's premises, every fact with its reason.
+
+How it runs (docs/ENGINE.md):
+
+1. ``ddar/matcher.py`` lists every rule instance the figure satisfies: ground
+   Horn clauses ``premises => conclusions``.
+2. Deduction is then propagation: each instance counts its premises not yet
+   proved; when a fact is proved, the instances waiting on it count down, and
+   an instance at zero *fires*: its conclusions are proved, with the rule
+   instance as their reason.  This is semi-naive by construction: a fact is
+   joined once, when it is new.
+3. Every proved fact of the angle or ratio kind is also an equation in AR's
+   tables (``ddar/algebra.py``, translated by ``ddar/ar.py``).  When
+   propagation stops, AR decides every fact some instance is still waiting
+   for (and the goals): an implied one is proved with the exact linear
+   combination of earlier facts as its reason, and propagation resumes.
+4. Nothing new from either: ``saturated``.  The goals all proved: ``solved``.
+   Out of time (or over the fact or round limit): ``timeout``.
+
+A fact is added only if it holds in the figure (``Fact.holds``): the figure
+cannot make the engine prove a false fact, and a bug that would is caught.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable
+
+import numpy as np
+
+from ddar.algebra import Table
+from ddar.ar import Translator, table_of
+from ddar.facts import Fact
+from ddar.matcher import Instance, instances
+from ddar.numeric_index import NumericIndex
+from ddar.rules import Rule, load_rules
+
+SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
+
+_SUBSET_PREDS = {"coll": 3, "cyclic": 4, "circle": 4}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a fact holds: a premise, a rule instance, an AR combination, or a larger fact."""
+
+    kind: str  # 'premise' | 'rule' | 'ar' | 'subset'
+    uses: tuple[Fact, ...] = ()
+    rule: Rule | None = None
+    binding: tuple[int, ...] = ()
+    table: str | None = None
+    coefs: tuple[tuple[Fraction, ...], ...] = ()  # ar: per used fact, one coefficient per equation
+
+
+@dataclass
+class Limits:
+    """When saturation gives up: wall-clock seconds, rounds of AR, facts."""
+
+    seconds: float = 60.0
+    rounds: int = 10_000
+    facts: int = 1_000_000
+
+
+@dataclass
+class Report:
+    """How a saturation ended and what it cost."""
+
+    status: str
+    seconds: float
+    rounds: int = 0
+    facts: int = 0
+    instances: int = 0
+    rule_fires: dict[str, int] = field(default_factory=dict)
+    ar_facts: int = 0
+    match_seconds: float = 0.0
+    ar_seconds: float = 0.0
+
+
+class Engine:
+    """The proved facts of one figure, grown by DD and AR."""
+
+    def __init__(self, coords: np.ndarray, scale: float, rules: list[Rule] | None = None):
+        self.coords = np.asarray(coords, dtype=float)
+        self.scale = float(scale)
+        self.n = len(self.coords)
+        self.rules = load_rules() if rules is None else rules
+        self.proved: dict[Fact, Reason] = {}
+        self.tr = Translator(self.coords)
+        self.tables = {"angle": Table("angle"), "ratio": Table("ratio")}  # angles lifted: no modular PI
+        self._queue: list[Fact] = []
+        self._instances: list[Instance] = []
+        self._missing: list[int] = []
+        self._waiting: dict[Fact, list[int]] = {}
+        self._big: dict[str, list[Fact]] = {p: [] for p in _SUBSET_PREDS}  # proved facts with extra points
+        self.rule_fires: dict[str, int] = {}
+        self.rejected: list[Fact] = []  # conclusions false in the figure (a rule bug if ever non-empty)
+        self._matched = False
+        self._false: set[Fact] = set()  # wanted facts false in the figure
+
+    # -- facts -------------------------------------------------------------------
+
+    def holds(self, f: Fact) -> bool:
+        return f.holds(self.coords, self.scale)
+
+    def is_proved(self, f: Fact) -> bool:
+        return f in self.proved
+
+    def add_premise(self, f: Fact) -> None:
+        """A fact the problem states; it must hold in the figure."""
+        if f in self.proved:
+            return
+        if not self.holds(f):
+            raise ValueError(f"premise {f} is false in the figure")
+        self._prove(f, Reason("premise"))
+
+    def _prove(self, f: Fact, reason: Reason) -> bool:
+        if f in self.proved:
+            return False
+        self.proved[f] = reason
+        self._queue.append(f)
+        return True
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def _match(self, deadline: float) -> None:
+        ix = NumericIndex(self.coords, self.scale)
+        self._instances = instances(self.rules, ix, deadline=deadline)
+        self._missing = [len(set(i.premises)) for i in self._instances]
+        for k, inst in enumerate(self._instances):
+            for f in set(inst.premises):
+                self._waiting.setdefault(f, []).append(k)
+        self._matched = True
+        # premises proved before matching count now
+        self._queue = list(self.proved)
+
+    def saturate(self, goals: Iterable[Fact] = (), limits: Limits | None = None) -> Report:
+        """Deduce until the goals are proved, nothing more follows, or a limit is hit."""
+        limits = limits or Limits()
+        t0 = time.perf_counter()
+        deadline = t0 + limits.seconds
+        goals = list(goals)
+        report = Report(SATURATED, 0.0)
+        if not self._matched:
+            self._match(deadline)
+            report.match_seconds = time.perf_counter() - t0
+        report.instances = len(self._instances)
+        status = None
+        while status is None:
+            self._propagate()
+            if all(g in self.proved for g in goals) and goals:
+                status = SOLVED
+                break
+            if time.perf_counter() > deadline or len(self.proved) > limits.facts or report.rounds >= limits.rounds:
+                status = TIMEOUT
+                break
+            t1 = time.perf_counter()
+            new = self._ar_round(goals, deadline)
+            report.ar_seconds += time.perf_counter() - t1
+            report.ar_facts += new
+            report.rounds += 1
+            if not new:
+                status = SOLVED if goals and all(g in self.proved for g in goals) else SATURATED
+                if time.perf_counter() > deadline:
+                    status = TIMEOUT if status != SOLVED else status
+        report.status = status
+        report.seconds = time.perf_counter() - t0
+        report.facts = len(self.proved)
+        report.rule_fires = dict(self.rule_fires)
+        return report
+
+    def _propagate(self) -> None:
+        """Fire every instance whose premises are all proved, until nothing new."""
+        while self._queue:
+            f = self._queue.pop()
+            name = table_of(f.pred)
+            if name is not None:
+                for k, eq in enumerate(self.tr.equations(f)):
+                    self.tables[name].add(eq, (f, k))
+            big = _SUBSET_PREDS.get(f.pred)
+            if big is not None and len(f.args) > big:
+                self._big[f.pred].append(f)
+            for k in self._waiting.get(f, ()):
+                self._missing[k] -= 1
+                if self._missing[k] == 0:
+                    self._fire(self._instances[k])
+
+    def _fire(self, inst: Instance) -> None:
+        for c in inst.conclusions:
+            if c in self.proved:
+                continue
+            if not self.holds(c):
+                self.rejected.append(c)
+                continue
+            self._prove(c, Reason("rule", inst.premises, inst.rule, inst.binding))
+            self.rule_fires[inst.rule.name] = self.rule_fires.get(inst.rule.name, 0) + 1
+
+    def _ar_round(self, goals: list[Fact], deadline: float) -> int:
+        """Prove by AR (or as part of a larger proved fact) what instances and goals wait for."""
+        new = 0
+        wanted = [f for f in self._waiting if f not in self.proved]
+        wanted += [g for g in goals if g not in self.proved and g not in self._waiting]
+        for k, f in enumerate(wanted):
+            if k % 256 == 0 and time.perf_counter() > deadline:
+                break
+            if f in self._false:
+                continue
+            if not self.holds(f):  # a candidate the loose matcher let through
+                self._false.add(f)
+                continue
+            reason = self._ar_reason(f) or self._subset_reason(f)
+            if reason is not None:
+                self._prove(f, reason)
+                new += 1
+        return new
+
+    def _ar_reason(self, f: Fact) -> Reason | None:
+        name = table_of(f.pred)
+        if name is None or f.pred == "midp" or (f.pred == "coll" and len(f.args) != 3):
+            return None
+        combo = self.tables[name].explain(self.tr.target(f))
+        if combo is None:
+            return None
+        by_fact: dict[Fact, list[Fraction]] = {}
+        for (g, k), c in combo.items():
+            coefs = by_fact.setdefault(g, [Fraction(0)] * len(self.tr.equations(g)))
+            coefs[k] = c
+        uses = tuple(by_fact)
+        return Reason("ar", uses, table=name, coefs=tuple(tuple(by_fact[g]) for g in uses))
+
+    def _subset_reason(self, f: Fact) -> Reason | None:
+        if f.pred not in _SUBSET_PREDS:
+            return None
+        for g in self._big[f.pred]:
+            if f.pred == "circle" and g.args[0] != f.args[0]:
+                continue
+            if set(f.args) <= set(g.args):
+                return Reason("subset", (g,))
+        return None
