@@ -367,10 +367,14 @@ def run_plan(steps: list[Step], nvars: int, ix: NumericIndex) -> Iterator[list[i
             b[x] = -1
             return
         for new in x.generate(ix, b, bound_at[i]):
-            for v, p in new.items():
-                b[v] = p
+            # a generator may also name variables bound before: they must agree
+            if any(b[v] != p for v, p in new.items() if v in bound_at[i]):
+                continue
+            fresh = [v for v in new if v not in bound_at[i]]
+            for v in fresh:
+                b[v] = new[v]
             yield from go(i + 1)
-            for v in new:
+            for v in fresh:
                 b[v] = -1
 
     yield from go(0)

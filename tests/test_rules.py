@@ -48,7 +48,7 @@ def test_bundled_rules_load():
 
 
 def test_rule_count():
-    assert len(RULES) == 71
+    assert len(RULES) == 73
 
 
 def test_default_path_is_the_bundled_file():
@@ -191,6 +191,7 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
     "circle_from_radii": "o a = segment; b = on_circle o a; c = on_circle o a",
     "circle_radii": "a b c = triangle; o = circle a b c",
     "circle_to_cyclic": "a b c = triangle; o = circle a b c; d = on_circle o a",
+    "cyclic_centre": "a b c = triangle; o = circle a b c; d = on_circum a b c",
     "concyclic_from_center": "o a = segment; b = on_circle o a; c = on_circle o b; d = on_circle o c",
     "central_angle": "a b c = triangle; o = circle a b c; m = midpoint b c",
     "central_angle_converse": "a b c = triangle; o = circle a b c; m = on_line b c, on_aline o b c a b",
@@ -210,6 +211,10 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
     "equal_chords_equal_angles": "a b p = triangle; q = on_circum a b p, eqdistance p a b",
     "equal_chords_equal_angles_mirror": "a b p = triangle; q = on_circum a b p, eqdistance p a b",
     "adjacent_chords_equal_angles": "a b d = triangle; c = on_circum a b d, on_circle b a",
+    "arc_midpoint_cyclic": (
+        "a m n = triangle; r = angle_bisector m a n, on_bline r m n",
+        "a m n = triangle; u = angle_bisector m a n; r = on_tline a a u, on_bline r m n",  # external
+    ),
     "power_of_point": "a b c = triangle; d = on_circum a b c; p = intersection_ll a b c d",
     "power_of_point_converse": (
         "a b c = triangle; p = on_line a b; d = on_line p c, on_circum a b c",
