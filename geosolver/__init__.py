@@ -8,6 +8,7 @@
 from geosolver.api import CheckResult, check, diagram, draw, load_problem
 from geosolver.errors import GeoError
 from geosolver.language import load_problems, parse_problem
+from geosolver.solve import Result, solve
 
 __version__ = "0.1.0"
 
@@ -20,5 +21,7 @@ __all__ = [
     "load_problem",
     "load_problems",
     "parse_problem",
+    "Result",
+    "solve",
     "__version__",
 ]

@@ -48,7 +48,7 @@ def test_bundled_rules_load():
 
 
 def test_rule_count():
-    assert len(RULES) == 73
+    assert len(RULES) == 75
 
 
 def test_default_path_is_the_bundled_file():
@@ -188,8 +188,13 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
         " q = eqdistance a a w, eqdistance b a w"
     ),
     "perp_bisector_converse": "a b = segment; m = midpoint a b; o = on_tline m a b",
+    "feet_of_midpoint": "a b = segment; e = midpoint a b; u v = segment; f = foot a u v; g = foot b u v",
     "circle_from_radii": "o a = segment; b = on_circle o a; c = on_circle o a",
     "circle_radii": "a b c = triangle; o = circle a b c",
+    "trapezoid_lemma": (
+        "a b c = triangle; d = on_line a b; e = on_line a c, on_pline d b c; f = intersection_ll b e c d;"
+        " g = intersection_ll a f b c"
+    ),
     "circle_to_cyclic": "a b c = triangle; o = circle a b c; d = on_circle o a",
     "cyclic_centre": "a b c = triangle; o = circle a b c; d = on_circum a b c",
     "concyclic_from_center": "o a = segment; b = on_circle o a; c = on_circle o b; d = on_circle o c",
