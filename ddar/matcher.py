@@ -65,8 +65,16 @@ def distinct_groups(pred: str, args: tuple) -> list[tuple]:
     return [args[i : i + 2] for i in range(0, len(args), 2)]
 
 
-def ground(atom: Atom, ids: dict[str, int]) -> Fact:
-    return Fact.make(atom.pred, [ids[v] for v in atom.args], atom.value)
+def ground(atom: Atom, ids: dict[str, int], memo: dict | None = None) -> Fact:
+    """The fact an atom states under a binding (``memo`` caches canonical forms)."""
+    args = tuple(ids[v] for v in atom.args)
+    if memo is None:
+        return Fact.make(atom.pred, args, atom.value)
+    key = (atom.pred, args, atom.value)
+    f = memo.get(key)
+    if f is None:
+        f = memo[key] = Fact.make(atom.pred, args, atom.value)
+    return f
 
 
 class _CompiledAtom:
@@ -90,7 +98,7 @@ class _CompiledAtom:
     # -- pair equations: sum of coef * quantity(pair) = const ------------------------
 
     def _quantity(self, ix: NumericIndex, a: int, b: int) -> float:
-        return ix.theta[a, b] if self.kind == "theta" else math.log(ix.length[a, b])
+        return ix.theta[a, b] if self.kind == "theta" else ix.loglen[a, b]
 
     def _unbound_pair(self, bound: frozenset[int]):
         """(pair, total coefficient) when exactly one distinct pair has an unbound variable."""
@@ -388,14 +396,15 @@ def instances(
     stats = _stats(ix)
     out: list[Instance] = []
     seen: set = set()
+    memo: dict = {}
     for rule in rules:
         variables, steps = compile_plan(rule, ix, stats)
         for count, b in enumerate(run_plan(steps, len(variables), ix)):
             if deadline is not None and count % 1024 == 0 and time.perf_counter() > deadline:
                 return out
             ids = dict(zip(variables, b))
-            prem = tuple(ground(a, ids) for a in rule.facts)
-            concl = tuple(ground(a, ids) for a in rule.conclusions)
+            prem = tuple(ground(a, ids, memo) for a in rule.facts)
+            concl = tuple(ground(a, ids, memo) for a in rule.conclusions)
             key = (rule.name, frozenset(prem), concl)
             if key in seen:
                 continue

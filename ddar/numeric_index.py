@@ -85,6 +85,7 @@ class NumericIndex:
         self.length = np.zeros((n, n))
         self.theta[a_idx, b_idx] = np.arctan2(dy, dx) % math.pi
         self.length[a_idx, b_idx] = np.hypot(dx, dy)
+        self.loglen = np.log(np.maximum(self.length, 1e-300))
         iu, ju = np.triu_indices(n, 1)
         self._dirs = _Classes(self.theta[iu, ju], ANGLE_TOL, math.pi)
         loglen = np.log(np.maximum(self.length[iu, ju], 1e-300))
@@ -168,6 +169,10 @@ class NumericIndex:
         for (a, b), m in self.mid.items():
             self.reflect[m, a] = b
 
+        from ddar.kernels import collinear_triples  # numba loads only when a figure is matched
+
+        self.coll3 = collinear_triples(self.coords, numeric.TOL * self.scale)
+        self._checks: dict[tuple, bool] = {}
         self.similar = self._triangles(congruent=False)
         self.congruent = self._triangles(congruent=True)
 
@@ -187,8 +192,15 @@ class NumericIndex:
         return () if cid is None else self.circles[cid]
 
     def holds(self, pred: str, args, value=None) -> bool:
-        """The strict numeric test of ``ddar/numeric.py`` (value: radians or ratio)."""
-        return numeric.holds(pred, [self.coords[i] for i in args], value, self.scale)
+        """The strict numeric test of ``ddar/numeric.py`` (value: radians or ratio), remembered."""
+        if len(args) == 3 and pred in ("coll", "ncoll"):
+            c = bool(self.coll3[args[0], args[1], args[2]])
+            return c if pred == "coll" else not c
+        key = (pred, tuple(args), value)
+        ok = self._checks.get(key)
+        if ok is None:
+            ok = self._checks[key] = numeric.holds(pred, [self.coords[i] for i in args], value, self.scale)
+        return ok
 
     # -- similar triangles -------------------------------------------------------
 

@@ -48,6 +48,21 @@ proof is printed only after the independent checker accepts it.  Exit 0 when
 solved, 1 when not (saturated or out of time), 2 on an error.
 """
 
+_BENCH_EXAMPLES = """\
+examples:
+  geosolver bench imo-ag-30 --timeout 60
+  geosolver bench jgex-ag-231 --workers 8 --out runs/jgex.jsonl
+  geosolver bench imo-ag-30 --resume                   # carry on after an interruption
+  geosolver bench problems/classics.txt --names orthocenter,thales --timeout 10
+
+A suite is a problem file, or imo-ag-30 / jgex-ag-231 read from $GEOSOLVER_DATA
+(default ../shared/anchors/alphageometry).  Each problem runs in its own process
+with its own time and memory limits; one JSON line per problem is appended to
+the output file as it finishes, and a summary table (beside AlphaGeometry's
+published figures) is printed at the end.  Exit 0 when the run completes,
+whatever was solved; 2 on bad input.
+"""
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # bad options exit 2 with a one-line reason, like bad input
@@ -92,6 +107,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", "-t", type=float, default=60.0, help="wall-clock budget in seconds (default 60)")
     s.add_argument("--json", action="store_true", help="print {name, status, seconds, proof_steps, aux, proof}")
     s.add_argument("--out", "-o", metavar="DIR", help="write proof.txt, proof.json and figure.png into DIR")
+    b = sub.add_parser("bench", help="solve a whole suite in parallel; JSONL results and a summary table",
+                       description="Solve every problem of a suite, each in its own process: one JSON line "
+                       "per problem, then a summary table.",
+                       epilog=_BENCH_EXAMPLES, formatter_class=fmt)
+    b.add_argument("suite", metavar="SUITE", help="a problem file, or imo-ag-30 / jgex-ag-231")
+    b.add_argument("--mode", default="ddar", choices=["ddar"], help="how to search (default ddar: the engine alone)")
+    b.add_argument("--timeout", "-t", type=float, default=60.0, help="seconds per problem (default 60)")
+    b.add_argument("--workers", "-j", type=int, help="problems run at once (default: the number of CPUs)")
+    b.add_argument("--out", "-o", metavar="FILE", help="the JSONL file to append to (default bench-SUITE.jsonl)")
+    b.add_argument("--resume", action="store_true", help="skip the problems already in the output file")
+    b.add_argument("--names", metavar="A,B", help="only these problems (comma-separated names)")
+    b.add_argument("--seed", "-s", type=int, default=0, help="seed of the random figures (default 0)")
+    b.add_argument("--memory", type=int, default=4096, metavar="MB",
+                   help="memory limit of each problem's process in MB (default 4096; 0: none)")
     return p
 
 
@@ -116,6 +145,16 @@ def _cmd_solve(args) -> int:
     if r.status == "solved":
         return EXIT_OK
     return EXIT_BAD_INPUT if r.status == "error" else EXIT_FAIL
+
+
+def _cmd_bench(args) -> int:
+    from geosolver.bench import run_bench, summary_table
+
+    names = [n.strip() for n in args.names.split(",") if n.strip()] if args.names else None
+    records = run_bench(args.suite, mode=args.mode, timeout=args.timeout, workers=args.workers, out=args.out,
+                        resume=args.resume, names=names, seed=args.seed, memory_mb=args.memory)
+    print(summary_table(records, args.suite), end="")
+    return EXIT_OK
 
 
 def _cmd_check(args) -> int:
@@ -156,7 +195,7 @@ def _cmd_draw(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve}[args.command](args)
+        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "bench": _cmd_bench}[args.command](args)
     except GeoError as e:
         print(e.format(), file=sys.stderr)
         return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT

@@ -1,0 +1,434 @@
+"""`bench`: solve every problem of a suite, one JSON line per problem, then a summary table.
+
+Why each problem gets its own process.  A benchmark is only as good as its
+worst problem: one that loops past its timeout, eats all memory or crashes the
+interpreter must cost that problem and nothing else.  So every problem runs in
+a fresh process (multiprocessing's 'spawn' context: no state inherited from the
+parent or from the problem before it) with a memory limit (RLIMIT_AS) and a
+wall-clock budget (the solve timeout plus a grace period) enforced from the
+outside: past it the process is killed and the problem recorded as a timeout.
+A process that dies without reporting is recorded as an error.  Starting a
+process costs about 0.2 s, small beside a 60 s budget.
+
+Why append + fsync.  Each record is appended to the JSONL file and forced to
+disk the moment its problem finishes, so a run killed at any point (Ctrl-C,
+SIGKILL, a machine going down) loses only the problems in flight, and
+``--resume`` carries on from the file.  Lines come in the order problems
+finish; the summary is computed from the whole file and does not depend on
+that order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import multiprocessing as mp
+import os
+import signal
+import statistics
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Callable
+
+from geosolver.errors import GeoError
+from geosolver.language import Entry, find_entries
+
+STATUSES = ("solved", "saturated", "timeout", "error")  # as in geosolver.solve
+RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "error", "seed", "version")
+GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
+DEFAULT_MEMORY_MB = 4096
+DEFAULT_DATA = Path("..") / "shared" / "anchors" / "alphageometry"  # relative to the current directory
+
+# AlphaGeometry's two suites: the name on the command line -> the file in $GEOSOLVER_DATA
+SUITES = {"imo-ag-30": "imo_ag_30.txt", "jgex-ag-231": "jgex_ag_231.txt"}
+# AlphaGeometry's published results on them (Trinh et al., Nature 2024): (system, solved, total)
+PUBLISHED = {
+    "imo-ag-30": [("AlphaGeometry DDAR", 14, 30), ("AlphaGeometry", 25, 30)],
+    "jgex-ag-231": [("AlphaGeometry DDAR", 198, 231), ("AlphaGeometry", 228, 231)],
+}
+
+
+class BenchError(GeoError):
+    """Bad input to ``bench`` (no such suite, unknown name, an output file in the way...)."""
+
+    def format(self, caret: bool = True) -> str:
+        return f"geosolver bench: error: {self.message}"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One problem to run: what a worker process receives."""
+
+    entry: Entry
+    mode: str = "ddar"
+    timeout: float = 60.0
+    seed: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+
+# --- suites and records -------------------------------------------------------
+
+
+def suite_label(suite: str | os.PathLike) -> str:
+    """The short name of a suite: 'imo-ag-30', 'jgex-ag-231', or a file's stem."""
+    s = str(suite)
+    if s in SUITES:
+        return s
+    for label, file in SUITES.items():
+        if Path(s).name == file:
+            return label
+    return Path(s).stem
+
+
+def resolve_suite(suite: str | os.PathLike) -> Path:
+    """The problem file of a suite: a path, or a known suite name looked up in $GEOSOLVER_DATA."""
+    s = str(suite)
+    if s in SUITES:
+        env = os.environ.get("GEOSOLVER_DATA")
+        path = Path(env or DEFAULT_DATA) / SUITES[s]
+        if not path.is_file():
+            where = f"GEOSOLVER_DATA={env}" if env else f"GEOSOLVER_DATA is not set; the default is {DEFAULT_DATA}"
+            raise BenchError(
+                f"suite {s!r} needs {SUITES[s]}, not found at {path} ({where}); "
+                "set GEOSOLVER_DATA to the folder holding AlphaGeometry's problem files"
+            )
+        return path
+    path = Path(s)
+    if not path.is_file():
+        known = ", ".join(SUITES)
+        raise BenchError(f"no such problem file: {s!r} (a suite is a problem file or one of: {known})")
+    return path
+
+
+def make_record(task: Task, status: str, seconds: float, error: str | None = None,
+                proof_steps: int = 0, aux: list[str] | None = None) -> dict:
+    """A JSONL record, with the keys in RECORD_KEYS order."""
+    from geosolver import __version__
+
+    return {"name": task.name, "status": status, "seconds": round(seconds, 4), "mode": task.mode,
+            "proof_steps": proof_steps, "aux": list(aux or []), "error": error, "seed": task.seed,
+            "version": __version__}
+
+
+def read_records(path: str | os.PathLike) -> list[dict]:
+    """The records of a JSONL file, one per name (the last wins); [] if there is no file.
+
+    A line that is not a JSON record (cut short when a machine went down) is
+    skipped with a warning: its problem will simply run again on --resume.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    by_name: dict[str, dict] = {}
+    for lineno, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError:
+            rec = None
+        if not isinstance(rec, dict) or not isinstance(rec.get("name"), str) or rec.get("status") not in STATUSES:
+            print(f"geosolver bench: warning: {path}:{lineno}: not a result record, ignored", file=sys.stderr)
+            continue
+        by_name[rec["name"]] = rec
+    return list(by_name.values())
+
+
+# --- the worker side ------------------------------------------------------------
+
+
+def solve_task(task: Task) -> dict:
+    """The default worker target: parse and solve one problem, return its record."""
+    from geosolver.language import parse_entry
+    from geosolver.solve import solve
+
+    t0 = time.perf_counter()
+    try:
+        problem = parse_entry(task.entry)
+    except GeoError as e:  # a problem that does not parse is that problem's error, not the run's
+        return make_record(task, "error", time.perf_counter() - t0, error=e.format())
+    r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed)
+    return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux)
+
+
+def _child(target: Callable[[Task], dict], task: Task, conn: Connection, memory_mb: int) -> None:
+    """Entry point of a worker process: limit memory, run the target, send back ('ok'|'error', payload)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
+    if memory_mb > 0:
+        import resource
+
+        limit = memory_mb << 20
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        out = ("ok", target(task))
+    except MemoryError:
+        limit = f" (over the {memory_mb} MB limit; raise it with --memory)" if memory_mb > 0 else ""
+        out = ("error", "out of memory" + limit)
+    except Exception as e:  # a bug in the engine: record it against this problem and carry on
+        out = ("error", f"internal error: {type(e).__name__}: {e}")
+    conn.send(out)
+    conn.close()
+
+
+# --- the parent side ------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    task: Task
+    proc: mp.process.BaseProcess
+    conn: Connection
+    started: float
+    deadline: float
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit code {exitcode}"
+
+
+def run_tasks(
+    tasks: list[Task],
+    on_done: Callable[[Task, dict], None],
+    workers: int = 1,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    target: Callable[[Task], dict] = solve_task,
+    grace: float = GRACE_SECONDS,
+) -> None:
+    """Run ``target(task)`` for every task, each in its own process, ``workers`` at a time.
+
+    ``on_done(task, record)`` is called in the parent as each one finishes.  A
+    process still running ``task.timeout + grace`` seconds after it started is
+    killed and recorded as a timeout; one that dies without reporting is
+    recorded as an error.  ``target`` (``solve_task``; tests pass others) must
+    be importable by name, a module-level function: workers are spawned.
+    """
+    ctx = mp.get_context("spawn")
+    todo = deque(tasks)
+    running: dict[Connection, _Job] = {}
+    try:
+        while todo or running:
+            while todo and len(running) < max(1, workers):
+                task = todo.popleft()
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_child, args=(target, task, send, memory_mb),
+                                   name=f"bench:{task.name}", daemon=True)
+                proc.start()
+                send.close()  # the child holds the only write end: its death reads as EOF here
+                now = time.monotonic()
+                running[recv] = _Job(task, proc, recv, now, now + task.timeout + grace)
+            soonest = min(j.deadline for j in running.values())
+            wait([*running, *(j.proc.sentinel for j in running.values())],
+                 timeout=max(0.0, soonest - time.monotonic()))
+            now = time.monotonic()
+            for conn, job in list(running.items()):
+                if conn.poll():  # a result, or EOF if the child died
+                    try:
+                        kind, payload = conn.recv()
+                        record = payload if kind == "ok" else make_record(job.task, "error", now - job.started, payload)
+                    except (EOFError, OSError):
+                        job.proc.join(1.0)
+                        msg = f"worker process died ({_death(job.proc.exitcode)}) before reporting a result"
+                        record = make_record(job.task, "error", now - job.started, msg)
+                elif now >= job.deadline:
+                    job.proc.kill()
+                    record = make_record(job.task, "timeout", now - job.started,
+                                         f"killed after {job.deadline - job.started:g} s")
+                else:
+                    continue
+                job.proc.join(1.0)
+                if job.proc.is_alive():  # reported but did not exit: do not wait for it
+                    job.proc.kill()
+                    job.proc.join()
+                conn.close()
+                del running[conn]
+                on_done(job.task, record)
+    finally:  # interrupted: the problems in flight are lost, never left running
+        for job in running.values():
+            job.proc.kill()
+        for job in running.values():
+            job.proc.join()
+            job.conn.close()
+
+
+class _Progress:
+    """A tqdm bar on stderr when it is a terminal; otherwise one plain line per problem."""
+
+    def __init__(self, total: int, enabled: bool | None):
+        self.total, self.done, self.solved = total, 0, 0
+        self.t0 = time.monotonic()
+        self.bar = None
+        if enabled is None:
+            enabled = sys.stderr.isatty()
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="problem", file=sys.stderr, dynamic_ncols=True, postfix={"solved": 0})
+
+    def update(self, record: dict) -> None:
+        self.done += 1
+        self.solved += record["status"] == "solved"
+        if self.bar is not None:
+            self.bar.set_postfix(solved=self.solved, refresh=False)
+            self.bar.update(1)
+        else:
+            print(f"[{self.done}/{self.total}] {record['name']}: {record['status']} {record['seconds']:.2f} s "
+                  f"({self.solved} solved, {time.monotonic() - self.t0:.0f} s elapsed)", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _raise_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds through run_tasks' cleanup: no orphaned workers
+
+
+def run_bench(
+    suite: str | os.PathLike,
+    mode: str = "ddar",
+    timeout: float = 60.0,
+    workers: int | None = None,
+    out: str | os.PathLike | None = None,
+    resume: bool = False,
+    names: list[str] | None = None,
+    seed: int = 0,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    progress: bool | None = None,
+) -> list[dict]:
+    """Solve the problems of ``suite``, appending one record per problem to ``out``.
+
+    ``suite`` is a problem file or 'imo-ag-30' / 'jgex-ag-231' (read from
+    $GEOSOLVER_DATA); ``out`` defaults to ``bench-<suite>.jsonl``; ``names``
+    restricts the run to those problems; ``resume`` skips problems already in
+    ``out`` (without it a non-empty ``out`` is an error).  ``memory_mb`` 0 means
+    no memory limit.  Returns every record in ``out`` after the run (earlier
+    ones included).  Raises BenchError (a GeoError) on bad input.
+    """
+    if timeout <= 0:
+        raise BenchError(f"--timeout must be positive, got {timeout:g}")
+    if workers is not None and workers < 1:
+        raise BenchError(f"--workers must be at least 1, got {workers}")
+    if memory_mb < 0:
+        raise BenchError(f"--memory must be a number of MB (0: no limit), got {memory_mb}")
+    path = resolve_suite(suite)
+    label = suite_label(suite)
+    out = Path(out) if out is not None else Path(f"bench-{label}.jsonl")
+    entries = find_entries(path)  # parsing each problem is left to its worker
+    by_name: dict[str, Entry] = {}
+    for e in entries:
+        if e.name in by_name:
+            raise BenchError(f"{path}: two problems are named {e.name!r} (lines {by_name[e.name].line} and "
+                             f"{e.line}); bench keys its results by name")
+        by_name[e.name] = e
+    if names:
+        for n in names:
+            if n not in by_name:
+                hint = difflib.get_close_matches(n, list(by_name), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                raise BenchError(f"no problem named {n!r} in {path}{extra}")
+        wanted = set(names)
+        entries = [e for e in entries if e.name in wanted]
+
+    done: set[str] = set()
+    if out.exists() and out.stat().st_size > 0:
+        if not resume:
+            raise BenchError(f"{out} already holds results: pass --resume to carry on from it, "
+                             "or remove it (or choose another --out)")
+        earlier = read_records(out)
+        clash = {(r.get("mode"), r.get("seed")) for r in earlier} - {(mode, seed)}
+        if clash:
+            m, s = sorted(clash, key=str)[0]
+            raise BenchError(f"{out} holds results with mode {m!r} and seed {s}, this run asks mode {mode!r} "
+                             f"and seed {seed}: choose another --out")
+        done = {r["name"] for r in earlier}
+    tasks = [Task(e, mode, timeout, seed) for e in entries if e.name not in done]
+    workers = min(workers or os.cpu_count() or 1, max(1, len(tasks)))
+
+    bar = _Progress(len(tasks), progress)
+    t0 = time.monotonic()
+    old_term = None
+    if threading.current_thread() is threading.main_thread():
+        old_term = signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(out, "a", encoding="utf-8") as f:
+            if f.tell() > 0 and not out.read_bytes().endswith(b"\n"):
+                f.write("\n")  # a line cut short by a crash stays on its own (and is ignored)
+
+            def on_done(task: Task, record: dict) -> None:
+                f.write(json.dumps(record) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+                bar.update(record)
+
+            run_tasks(tasks, on_done, workers, memory_mb=memory_mb)
+    finally:
+        bar.close()
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    skipped = f", {len(entries) - len(tasks)} already in the file" if done else ""
+    print(f"geosolver bench: {len(tasks)} problems run in {time.monotonic() - t0:.1f} s with {workers} workers "
+          f"({bar.solved} solved{skipped}); results in {out}", file=sys.stderr)
+    return read_records(out)
+
+
+# --- the summary ------------------------------------------------------------------
+
+
+def summarize(records: list[dict]) -> dict:
+    """Counts and times of a list of records, independent of their order."""
+    counts = {s: 0 for s in STATUSES}
+    for r in records:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    solved = sorted(r["seconds"] for r in records if r["status"] == "solved")
+    return {
+        "total": len(records),
+        "solved": counts["solved"],
+        "counts": counts,
+        "median_solved_seconds": statistics.median(solved) if solved else None,
+        "total_seconds": math.fsum(r["seconds"] for r in records),  # exact: no order dependence
+    }
+
+
+def summary_table(records: list[dict], suite: str | os.PathLike) -> str:
+    """A plain-text table: solved/total, median seconds of the solved, total seconds,
+    the count of each status, and AlphaGeometry's published figures for a known suite."""
+    from geosolver import __version__
+
+    label = suite_label(suite)
+    s = summarize(records)
+    modes = ",".join(sorted({str(r.get("mode")) for r in records})) or "ddar"
+    versions = sorted({str(r.get("version")) for r in records}) or [__version__]
+    ours = f"geosolver {'/'.join(versions)} ({modes})"
+    median = "-" if s["median_solved_seconds"] is None else f"{s['median_solved_seconds']:.2f}"
+    rows = [("system", "solved", "median s (solved)", "total s"),
+            (ours, f"{s['solved']}/{s['total']}", median, f"{s['total_seconds']:.1f}")]
+    published = PUBLISHED.get(label, [])
+    rows += [(system, f"{k}/{n}", "", "") for system, k, n in published]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    fmt = lambda r: f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}".rstrip()
+    lines = [f"suite {label}: {s['total']} problems"]
+    if published and s["total"] != published[0][2]:
+        lines[0] += f" of {published[0][2]} (not comparable with the published figures until all have run)"
+    lines += [fmt(rows[0]), fmt(tuple("-" * w for w in widths))] + [fmt(r) for r in rows[1:]]
+    lines.append("status: " + ", ".join(f"{k} {v}" for k, v in s["counts"].items()))
+    if published:
+        lines.append("AlphaGeometry's figures: Trinh et al., Nature 2024 (published, not rerun here)")
+    return "\n".join(lines) + "\n"
