@@ -36,8 +36,15 @@ def log_var(p: int) -> int:
     return -p  # p >= 2, so never PI
 
 
-def table_of(pred: str) -> str | None:
-    return "angle" if pred in ANGLE_PREDS else "ratio" if pred in RATIO_PREDS else None
+DISTANCE_PREDS = frozenset({"cong", "rconst", "midp", "coll"})
+TABLE_PREDS = {"angle": ANGLE_PREDS, "ratio": RATIO_PREDS, "distance": DISTANCE_PREDS}
+# what each table can conclude (coll: three points; midp never)
+CONCLUDES = {"angle": ANGLE_PREDS, "ratio": RATIO_PREDS - {"midp"}, "distance": frozenset({"cong", "rconst"})}
+
+
+def tables_of(pred: str) -> list[str]:
+    """The AR tables a fact of this predicate is an equation (or several) in."""
+    return [t for t, preds in TABLE_PREDS.items() if pred in preds]
 
 
 def prime_exponents(r: Fraction) -> dict[int, int]:
@@ -81,10 +88,39 @@ class Translator:
     def _sum(self, terms: list[tuple[int, int, Fraction]]) -> Expr:
         return combine([(Fraction(c), {self.var(a, b): Fraction(1)}) for a, b, c in terms])
 
-    def equations(self, f: Fact) -> list[Expr]:
-        """The equations ``expr = 0`` a fact stands for, in the documented order (angles lifted)."""
+    def equations(self, f: Fact, table: str) -> list[Expr]:
+        """The equations ``expr = 0`` a fact stands for in a table, in the documented order
+        (angles lifted)."""
+        if table == "distance":
+            return self._distance(f)
         eqs = self._equations(f)
-        return [self.lift(e) for e in eqs] if f.pred in ANGLE_PREDS else eqs
+        return [self.lift(e) for e in eqs] if table == "angle" else eqs
+
+    def _along(self, pts) -> list[int]:
+        """The points of a line in their order along it (from the first towards the last)."""
+        (x0, y0), (x1, y1) = self.coords[pts[0]], self.coords[pts[-1]]
+        return sorted(pts, key=lambda p: (self.coords[p][0] - x0) * (x1 - x0) + (self.coords[p][1] - y0) * (y1 - y0))
+
+    def _distance(self, f: Fact) -> list[Expr]:
+        """Lengths (not logs): equal, in a constant ratio, and adding up along a line in the
+        order the figure shows (which point lies between is read off the figure, like sameside)."""
+        x, one = f.args, Fraction(1)
+        if f.pred == "cong":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
+        if f.pred == "rconst":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -f.value)])]
+        if f.pred == "midp":
+            m, a, b = x
+            return [self._sum([(m, a, one), (m, b, -one)]), self._sum([(m, a, one), (m, b, one), (a, b, -one)])]
+        if f.pred == "coll":
+            order = self._along(x)
+            out = []
+            for i in range(len(order)):
+                for j in range(i + 2, len(order)):
+                    terms = [(order[i], order[j], one)] + [(order[t], order[t + 1], -one) for t in range(i, j)]
+                    out.append(self._sum(terms))
+            return out
+        raise ValueError(f"{f.pred} is not a distance fact")
 
     def _equations(self, f: Fact) -> list[Expr]:
         p, x = f.pred, f.args
@@ -123,14 +159,19 @@ class Translator:
             ]
         raise ValueError(f"{p} is not an AR fact")
 
-    def target(self, f: Fact) -> Expr:
-        """The one equation that proves ``f`` (a three-point coll: two lines through p0 agree)."""
+    def target(self, f: Fact, table: str) -> Expr:
+        """The one equation that proves ``f`` in a table (a three-point coll: two lines
+        through p0 agree)."""
+        if f.pred not in CONCLUDES[table]:
+            raise ValueError(f"the {table} table does not prove {f.pred}")
+        if table == "distance":
+            return self._distance(f)[0]
         if f.pred == "coll":
             if len(f.args) != 3:
                 raise ValueError("AR proves coll of three points only")
             a, b, c = f.args
             return self.lift(self._sum([(a, b, Fraction(1)), (a, c, Fraction(-1))]))
-        eqs = self.equations(f)
+        eqs = self.equations(f, table)
         if len(eqs) != 1:
             raise ValueError(f"AR does not prove {f.pred}")
         return eqs[0]

@@ -375,8 +375,8 @@ class _Checker:
 
     def check_ar(self, where: str, pos: int, step: dict, fact: Fact) -> None:
         table = step.get("table")
-        if table not in ("angle", "ratio"):
-            self.err(f"{where}: table must be 'angle' or 'ratio'")
+        if table not in ("angle", "ratio", "distance"):
+            self.err(f"{where}: table must be 'angle', 'ratio' or 'distance'")
             return
         uses = step.get("uses")
         if not isinstance(uses, list):  # empty: the fact is an identity (eqangle a b c d a b c d)
@@ -384,7 +384,7 @@ class _Checker:
             return
         lift = self.lift if table == "angle" else (lambda e: e)
         try:  # a ValueError is a malformed use, an unusable fact or an unfactorable ratio
-            total = target_equation(fact, table)
+            total = self.distance_equations(fact, target=True) if table == "distance" else target_equation(fact, table)
             if total is None:
                 raise ValueError(f"the {table} table cannot conclude {self.text(fact)}")
             total = lift(total)
@@ -394,7 +394,7 @@ class _Checker:
                 f = self.used(where, pos, u.get("step"))
                 if f is None:
                     return
-                eqs = equations(f, table)
+                eqs = self.distance_equations(f) if table == "distance" else equations(f, table)
                 if eqs is None:
                     raise ValueError(f"step {u['step']} ({self.text(f)}) is not a fact of the {table} table")
                 if len(u["coefs"]) != len(eqs):
@@ -407,6 +407,34 @@ class _Checker:
             return
         if total:
             self.err(f"{where}: the combination leaves {_show(total, self.names)}")
+
+    def distance_equations(self, f: Fact, target: bool = False) -> list[Eq] | Eq | None:
+        """Equations of a fact in the distance table (variables l(pq) are lengths here, not
+        logs); the order of a line's points is read off the figure.  With ``target``, the
+        one equation a conclusion stands for (cong and rconst only)."""
+        a, one = f.args, Fraction(1)
+        eqs: list[Eq] | None = None
+        if f.pred == "cong":
+            eqs = [_eq((1, _l(a[0], a[1])), (-1, _l(a[2], a[3])))]
+        elif f.pred == "rconst":
+            eqs = [_eq((1, _l(a[0], a[1])), (-f.value, _l(a[2], a[3])))]
+        elif target:
+            return None
+        elif f.pred == "midp":
+            m, p, q = a
+            eqs = [_eq((1, _l(m, p)), (-1, _l(m, q))), _eq((1, _l(m, p)), (1, _l(m, q)), (-1, _l(p, q)))]
+        elif f.pred == "coll":
+            first, last = self.coords[a[0]], self.coords[a[-1]]
+            direction = last - first
+            line = sorted(a, key=lambda p: float(np.dot(self.coords[p] - first, direction)))
+            eqs = []
+            for i in range(len(line)):
+                for j in range(i + 2, len(line)):
+                    parts = [(-one, _l(line[t], line[t + 1])) for t in range(i, j)]
+                    eqs.append(_eq((one, _l(line[i], line[j])), *parts))
+        if target:
+            return eqs[0] if eqs else None
+        return eqs
 
     def lift(self, e: Eq) -> Eq:
         """The angle equation made exact over the reals: d(pq) is the direction of pq in

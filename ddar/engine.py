@@ -31,7 +31,7 @@ from typing import Iterable
 import numpy as np
 
 from ddar.algebra import Table
-from ddar.ar import Translator, table_of
+from ddar.ar import CONCLUDES, Translator, tables_of
 from ddar.facts import Fact
 from ddar.matcher import Instance, instances
 from ddar.numeric_index import NumericIndex
@@ -88,7 +88,8 @@ class Engine:
         self.rules = load_rules() if rules is None else rules
         self.proved: dict[Fact, Reason] = {}
         self.tr = Translator(self.coords)
-        self.tables = {"angle": Table("angle"), "ratio": Table("ratio")}  # angles lifted: no modular PI
+        # angles lifted: no modular PI
+        self.tables = {"angle": Table("angle"), "ratio": Table("ratio"), "distance": Table("distance")}
         self._queue: list[Fact] = []
         self._instances: list[Instance] = []
         self._missing: list[int] = []
@@ -174,9 +175,8 @@ class Engine:
         """Fire every instance whose premises are all proved, until nothing new."""
         while self._queue:
             f = self._queue.pop()
-            name = table_of(f.pred)
-            if name is not None:
-                for k, eq in enumerate(self.tr.equations(f)):
+            for name in tables_of(f.pred):
+                for k, eq in enumerate(self.tr.equations(f, name)):
                     self.tables[name].add(eq, (f, k))
             big = _SUBSET_PREDS.get(f.pred)
             if big is not None and len(f.args) > big:
@@ -216,18 +216,22 @@ class Engine:
         return new
 
     def _ar_reason(self, f: Fact) -> Reason | None:
-        name = table_of(f.pred)
-        if name is None or f.pred == "midp" or (f.pred == "coll" and len(f.args) != 3):
+        """The first AR table (angle, ratio, distance) that implies ``f``, with the combination."""
+        if f.pred == "coll" and len(f.args) != 3:
             return None
-        combo = self.tables[name].explain(self.tr.target(f))
-        if combo is None:
-            return None
-        by_fact: dict[Fact, list[Fraction]] = {}
-        for (g, k), c in combo.items():
-            coefs = by_fact.setdefault(g, [Fraction(0)] * len(self.tr.equations(g)))
-            coefs[k] = c
-        uses = tuple(by_fact)
-        return Reason("ar", uses, table=name, coefs=tuple(tuple(by_fact[g]) for g in uses))
+        for name, preds in CONCLUDES.items():
+            if f.pred not in preds:
+                continue
+            combo = self.tables[name].explain(self.tr.target(f, name))
+            if combo is None:
+                continue
+            by_fact: dict[Fact, list[Fraction]] = {}
+            for (g, k), c in combo.items():
+                coefs = by_fact.setdefault(g, [Fraction(0)] * len(self.tr.equations(g, name)))
+                coefs[k] = c
+            uses = tuple(by_fact)
+            return Reason("ar", uses, table=name, coefs=tuple(tuple(by_fact[g]) for g in uses))
+        return None
 
     def _subset_reason(self, f: Fact) -> Reason | None:
         if f.pred not in _SUBSET_PREDS:

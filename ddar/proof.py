@@ -20,7 +20,7 @@ from ddar.predicates import format_angle
 
 FORMAT = "geosolver-proof/1"
 
-AR_NAMES = {"angle": "angle chase", "ratio": "ratio chase"}
+AR_NAMES = {"angle": "angle chase", "ratio": "ratio chase", "distance": "distance chase"}
 
 
 def needed_facts(proved: dict[Fact, Reason], goals: Sequence[Fact]) -> list[Fact]:

@@ -201,3 +201,13 @@ def test_cli_solve_exit_codes():
     assert false.returncode == 2 and "Traceback" not in false.stderr
     assert _cli("solve", str(CLASSICS), "--timeout", "0", "--name", "orthocenter").returncode == 2
     assert _cli("solve", str(CLASSICS)).returncode == 2  # several problems: name one
+
+
+def test_distance_chasing_adds_lengths_along_a_line():
+    r = solve("a b = segment a b; c = on_line c a b; d = on_line d a b, eqdistance d c a b ? cong a c b d")
+    _solved_and_checked(r)
+    last = r.proof["steps"][-1]
+    assert last["kind"] == "ar" and last["table"] == "distance"
+    bad = copy.deepcopy(r.proof)
+    bad["steps"][-1]["table"] = "ratio"  # lengths add, logs do not
+    assert check_proof(bad)
