@@ -48,7 +48,7 @@ def test_bundled_rules_load():
 
 
 def test_rule_count():
-    assert len(RULES) == 75
+    assert len(RULES) == 76
 
 
 def test_default_path_is_the_bundled_file():
@@ -219,6 +219,11 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
     "arc_midpoint_cyclic": (
         "a m n = triangle; r = angle_bisector m a n, on_bline r m n",
         "a m n = triangle; u = angle_bisector m a n; r = on_tline a a u, on_bline r m n",  # external
+    ),
+    "radical_axis": (
+        "d e h = triangle; p = on_tline p h d e; u = free; a1 = on_line a1 p u, on_circle a1 d h;"
+        " a2 = on_line a2 p u, on_circle a2 d h; v = free; b1 = on_line b1 p v, on_circle b1 e h;"
+        " b2 = on_line b2 p v, on_circle b2 e h"
     ),
     "power_of_point": "a b c = triangle; d = on_circum a b c; p = intersection_ll a b c d",
     "power_of_point_converse": (

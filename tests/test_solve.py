@@ -40,7 +40,7 @@ CLASSICS_SOLVED = [
 
 IMO_SOLVED = [
     "translated_imo_2004_p1", "translated_imo_2004_p5", "translated_imo_2010_p4", "translated_imo_2013_p4",
-    "translated_imo_2014_p4", "translated_imo_2017_p4", "translated_imo_2022_p4",
+    "translated_imo_2008_p1a", "translated_imo_2014_p4", "translated_imo_2017_p4", "translated_imo_2022_p4",
 ]
 
 
