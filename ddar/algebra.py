@@ -24,7 +24,7 @@ implied equality comes with the exact combination that proves it (``explain``).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Hashable, Iterable
+from typing import Callable, Hashable, Iterable
 
 Expr = dict[int, Fraction]
 
@@ -122,6 +122,22 @@ class Table:
             if m:
                 red[self.modular] = m
         return tuple(sorted(red.items()))
+
+    def random_point(self, value_of_free: "Callable[[int], int]", p: int) -> dict[int, int]:
+        """A solution of the table's equations mod ``p``: free variables take
+        ``value_of_free(v)``, each pivot the value its (fully reduced) row gives it.
+
+        An expression implied by the table vanishes at every solution; one that
+        is not vanishes at a random one with probability 1/p.  So evaluating
+        candidates there finds the few worth an exact ``explain``."""
+        point: dict[int, int] = {}
+        for pivot, (row, _) in self.rows.items():
+            s = 0
+            for v, c in row.items():
+                if v != pivot:
+                    s += c.numerator * pow(c.denominator, -1, p) * value_of_free(v)
+            point[pivot] = -s % p
+        return point
 
     def implies(self, expr: Expr) -> bool:
         red, _ = self.reduce(expr)

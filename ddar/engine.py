@@ -39,6 +39,8 @@ from ddar.rules import Rule, load_rules
 
 SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
 
+_P = 2**31 - 1  # a prime: AR candidates are found mod _P, then confirmed exactly
+
 _SUBSET_PREDS = {"coll": 3, "cyclic": 4, "circle": 4}
 
 
@@ -99,6 +101,8 @@ class Engine:
         self.rejected: list[Fact] = []  # conclusions false in the figure (a rule bug if ever non-empty)
         self._matched = False
         self._false: set[Fact] = set()  # wanted facts false in the figure
+        self._targets: dict[tuple[Fact, str], list[tuple[int, int]]] = {}  # AR targets mod _P
+        self._candidates: set[tuple[Fact, str]] = set()  # what AR may imply this round
 
     # -- facts -------------------------------------------------------------------
 
@@ -196,11 +200,50 @@ class Engine:
             self._prove(c, Reason("rule", inst.premises, inst.rule, inst.binding))
             self.rule_fires[inst.rule.name] = self.rule_fires.get(inst.rule.name, 0) + 1
 
+    def _ar_candidates(self, facts: list[Fact]) -> set[tuple[Fact, str]]:
+        """(fact, table) pairs whose target vanishes at a random solution of the table mod a
+        large prime: all that the table implies, and with probability 1 - 1/p no others
+        (``explain`` then decides exactly)."""
+        from ddar.kernels import residues  # numba loads only when a figure is saturated
+
+        out: set[tuple[Fact, str]] = set()
+        for name, preds in CONCLUDES.items():
+            todo = [f for f in facts if f.pred in preds and not (f.pred == "coll" and len(f.args) != 3)]
+            if not todo:
+                continue
+            point = self.tables[name].random_point(self._free_value, _P)
+            indptr, index, coef, values, slot = [0], [], [], [], {}
+            for f in todo:
+                for v, c in self._target_mod_p(f, name):
+                    if v not in slot:
+                        slot[v] = len(values)
+                        values.append(point.get(v, self._free_value(v)))
+                    index.append(slot[v])
+                    coef.append(c)
+                indptr.append(len(index))
+            res = residues(np.array(indptr, dtype=np.int64), np.array(index, dtype=np.int64),
+                           np.array(coef, dtype=np.int64), np.array(values, dtype=np.int64), np.int64(_P))
+            out.update((f, name) for f, r in zip(todo, res) if r == 0)
+        return out
+
+    def _target_mod_p(self, f: Fact, table: str) -> list[tuple[int, int]]:
+        key = (f, table)
+        t = self._targets.get(key)
+        if t is None:
+            expr = self.tr.target(f, table)
+            t = self._targets[key] = [(v, c.numerator * pow(c.denominator, -1, _P) % _P) for v, c in expr.items()]
+        return t
+
+    def _free_value(self, v: int) -> int:
+        # one fixed pseudo-random value per variable (deterministic across runs)
+        return (v * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % _P or 1
+
     def _ar_round(self, goals: list[Fact], deadline: float) -> int:
         """Prove by AR (or as part of a larger proved fact) what instances and goals wait for."""
         new = 0
-        wanted = [f for f in self._waiting if f not in self.proved]
+        wanted = [f for f in self._waiting if f not in self.proved and f not in self._false]
         wanted += [g for g in goals if g not in self.proved and g not in self._waiting]
+        self._candidates = self._ar_candidates(wanted)
         for k, f in enumerate(wanted):
             if k % 256 == 0 and time.perf_counter() > deadline:
                 break
@@ -220,7 +263,7 @@ class Engine:
         if f.pred == "coll" and len(f.args) != 3:
             return None
         for name, preds in CONCLUDES.items():
-            if f.pred not in preds:
+            if f.pred not in preds or (f, name) not in self._candidates:
                 continue
             combo = self.tables[name].explain(self.tr.target(f, name))
             if combo is None:

@@ -42,3 +42,16 @@ def collinear_triples(xy: np.ndarray, tol: float) -> np.ndarray:
                 out[a, b, c] = out[a, c, b] = out[b, a, c] = ok
                 out[b, c, a] = out[c, a, b] = out[c, b, a] = ok
     return out
+
+
+@njit(cache=True)
+def residues(indptr: np.ndarray, index: np.ndarray, coef: np.ndarray, values: np.ndarray, p: np.int64) -> np.ndarray:
+    """For each sparse expression k (terms indptr[k]:indptr[k+1] of index/coef, all mod p),
+    its value at the point ``values`` mod p: zero when the expression may be implied."""
+    out = np.zeros(indptr.shape[0] - 1, dtype=np.int64)
+    for k in range(out.shape[0]):
+        s = np.int64(0)
+        for t in range(indptr[k], indptr[k + 1]):
+            s = (s + coef[t] * values[index[t]]) % p
+        out[k] = s
+    return out
