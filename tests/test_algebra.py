@@ -68,3 +68,23 @@ def test_random_systems_agree_with_brute_force():
         assert t.key(combo) == ()
         # a fresh variable is never implied
         assert not t.implies({n + 1: F(1)})
+
+
+def test_random_point_mod_p_separates_implied_from_not():
+    p = 2**31 - 1
+    rng = random.Random(7)
+    t = Table("ratio")
+    for k in range(30):  # random sparse equations over 40 variables, fractional coefficients
+        vs = rng.sample(range(40), 3)
+        t.add({v: F(rng.randint(-5, 5) or 1, rng.randint(1, 4)) for v in vs}, k)
+    point = t.random_point(lambda v: (v * 7919 + 13) % p, p)
+
+    def at(expr):
+        return sum(c.numerator * pow(c.denominator, -1, p) * point.get(v, (v * 7919 + 13) % p) for v, c in expr.items()) % p
+
+    for _ in range(200):
+        vs = rng.sample(range(40), 2)
+        expr = {vs[0]: F(1), vs[1]: F(rng.randint(-3, 3) or 1)}
+        assert (at(expr) == 0) == t.implies(expr)
+    for r, eq in t.equations.items():  # every equation added vanishes there
+        assert at(eq) == 0
