@@ -68,6 +68,7 @@ class Translator:
     def __init__(self, coords):
         self.coords = coords
         self.n = n = len(coords)
+        self._memo: dict[tuple[Fact, str], list[Expr]] = {}
         self.theta = {}
         for a in range(n):
             for b in range(a + 1, n):
@@ -90,7 +91,14 @@ class Translator:
 
     def equations(self, f: Fact, table: str) -> list[Expr]:
         """The equations ``expr = 0`` a fact stands for in a table, in the documented order
-        (angles lifted)."""
+        (angles lifted).  Remembered: the engine asks again when it explains."""
+        key = (f, table)
+        eqs = self._memo.get(key)
+        if eqs is None:
+            eqs = self._memo[key] = self._table_equations(f, table)
+        return eqs
+
+    def _table_equations(self, f: Fact, table: str) -> list[Expr]:
         if table == "distance":
             return self._distance(f)
         eqs = self._equations(f)
