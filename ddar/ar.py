@@ -2,9 +2,10 @@
 
 The translation is the one docs/PROOF_FORMAT.md specifies, so that a proof's
 AR steps can be re-checked by ``ddar/check.py``, which implements it again on
-its own.  Variables are integers: the direction (angle table) or log-length
-(ratio table) of pair ``(i, j)``, ``i < j``, is ``i * n + j``; ``PI`` and
-``LOG(p)`` are negative.
+its own.  Variables are integers: the direction (angle table), log-length
+(ratio table) or length (distance table) of pair ``(i, j)``, ``i < j``, is
+``i * STRIDE + j``, a numbering that adding points does not change; ``PI``
+and ``LOG(p)`` are negative.
 
 Why angle equations are *lifted*: a directed angle fact holds mod pi, and
 mod pi is not a vector space over the rationals (``2x = 0`` has two
@@ -62,29 +63,32 @@ def prime_exponents(r: Fraction) -> dict[int, int]:
     return {p: e for p, e in out.items() if e}
 
 
+STRIDE = 1 << 16  # more points than any figure has
+
+
 class Translator:
-    """Equations of facts over the points of a figure."""
+    """Equations of facts over the points of a figure (``coords`` may grow)."""
 
     def __init__(self, coords):
         self.coords = coords
-        self.n = n = len(coords)
         self._memo: dict[tuple[Fact, str], list[Expr]] = {}
-        self.theta = {}
-        for a in range(n):
-            for b in range(a + 1, n):
-                (xa, ya), (xb, yb) = coords[a], coords[b]
-                self.theta[a * n + b] = math.atan2(yb - ya, xb - xa) % math.pi
+
+    def theta(self, v: int) -> float:
+        """The direction in [0, pi) of the pair numbered ``v``."""
+        a, b = divmod(v, STRIDE)
+        (xa, ya), (xb, yb) = self.coords[a], self.coords[b]
+        return math.atan2(yb - ya, xb - xa) % math.pi
 
     def lift(self, eq: Expr) -> Expr:
         """The angle equation plus the integer multiple of PI that makes it exact in the figure."""
-        r = sum(float(c) * (math.pi if v == PI else self.theta[v]) for v, c in eq.items())
+        r = sum(float(c) * (math.pi if v == PI else self.theta(v)) for v, c in eq.items())
         k = round(r / math.pi)
         if abs(r - k * math.pi) > LIFT_TOL:
             raise ValueError(f"angle equation {eq} does not hold in the figure (off by {r - k * math.pi:.3g})")
         return combine([(Fraction(1), eq), (Fraction(-k), {PI: Fraction(1)})]) if k else eq
 
     def var(self, a: int, b: int) -> int:
-        return a * self.n + b if a < b else b * self.n + a
+        return a * STRIDE + b if a < b else b * STRIDE + a
 
     def _sum(self, terms: list[tuple[int, int, Fraction]]) -> Expr:
         return combine([(Fraction(c), {self.var(a, b): Fraction(1)}) for a, b, c in terms])

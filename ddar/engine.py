@@ -96,6 +96,7 @@ class Engine:
         self._instances: list[Instance] = []
         self._missing: list[int] = []
         self._waiting: dict[Fact, list[int]] = {}
+        self._seen: set = set()  # instances already known (matching again after add_point)
         self._big: dict[str, list[Fact]] = {p: [] for p in _SUBSET_PREDS}  # proved facts with extra points
         self.rule_fires: dict[str, int] = {}
         self.rejected: list[Fact] = []  # conclusions false in the figure (a rule bug if ever non-empty)
@@ -129,16 +130,32 @@ class Engine:
 
     # -- the loop ----------------------------------------------------------------------
 
+    def add_point(self, xy) -> int:
+        """A new point (an auxiliary construction) at ``xy``; returns its id.  Its facts come
+        with ``add_premise``.  Everything deduced so far stays; the next ``saturate``
+        matches the rules again and adds only the instances that are new."""
+        self.coords = np.vstack([self.coords, np.asarray(xy, dtype=float).reshape(1, 2)])
+        self.n = len(self.coords)
+        self.tr.coords = self.coords
+        self._matched = False
+        return self.n - 1
+
     def _match(self, deadline: float) -> None:
         ix = NumericIndex(self.coords, self.scale)
-        self._instances = instances(self.rules, ix, deadline=deadline)
-        self._missing = [len(set(i.premises)) for i in self._instances]
-        for k, inst in enumerate(self._instances):
-            for f in set(inst.premises):
+        for inst in instances(self.rules, ix, deadline=deadline):
+            key = (inst.rule.name, frozenset(inst.premises), inst.conclusions)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            k = len(self._instances)
+            self._instances.append(inst)
+            missing = [f for f in set(inst.premises) if f not in self.proved]
+            self._missing.append(len(missing))
+            for f in missing:
                 self._waiting.setdefault(f, []).append(k)
+            if not missing:
+                self._fire(inst)
         self._matched = True
-        # premises proved before matching count now
-        self._queue = list(self.proved)
 
     def saturate(self, goals: Iterable[Fact] = (), limits: Limits | None = None) -> Report:
         """Deduce until the goals are proved, nothing more follows, or a limit is hit."""

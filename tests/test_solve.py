@@ -211,3 +211,30 @@ def test_distance_chasing_adds_lengths_along_a_line():
     bad = copy.deepcopy(r.proof)
     bad["steps"][-1]["table"] = "ratio"  # lengths add, logs do not
     assert check_proof(bad)
+
+
+def test_adding_an_auxiliary_point_continues_from_the_closure():
+    """The search will add points to a saturated engine: deduction resumes, nothing is redone."""
+    from ddar.proof import build_proof
+
+    problem = geosolver.load_problem(CLASSICS_AUX, "butterfly_aux")
+    e = engine_input(build_diagram(problem, 0))
+    aux = len(e.names) - 1
+    assert e.names[aux] == "e"
+    eng = Engine(e.coords[:aux], e.scale)
+    for f in e.premises:
+        if aux not in f.args:
+            eng.add_premise(f)
+    first = eng.saturate(e.goals, Limits(seconds=20))
+    assert first.status == "saturated"
+    known = dict(eng.proved)
+    assert eng.add_point(e.coords[aux]) == aux
+    for f in e.premises:
+        if aux in f.args:
+            eng.add_premise(f)
+    second = eng.saturate(e.goals, Limits(seconds=20))
+    assert second.status == "solved"
+    assert all(eng.proved[f] == r for f, r in known.items())  # earlier reasons kept
+    assert second.instances > first.instances
+    proof = build_proof(eng.proved, e.goals, e.names, e.coords, e.scale, e.premises, "butterfly_aux")
+    assert check_proof(proof) == []
