@@ -329,7 +329,11 @@ def compile_plan(rule: Rule, ix: NumericIndex, stats: dict | None = None) -> tup
         best = None
         for a in pending:
             cost = a.gen_cost(ix, bound, stats)
-            if cost is not None and (best is None or cost < best[0]):
+            if cost is None or (bound and not (a.varset & bound)):
+                continue  # a whole relation is enumerated only to start a plan
+            # compare fan-out per new variable with scanning one variable (n points)
+            cost = max(cost, 1.0) ** (1.0 / len(a.varset - bound))
+            if best is None or cost < best[0]:
                 best = (cost, "gen", a)
         if best is None or best[0] > stats["scan"]:
             # scan the unbound variable that occurs in the most atoms
