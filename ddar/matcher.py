@@ -12,7 +12,9 @@ The result is every *instance* of every rule whose premises (and
 conclusions) all hold in the figure: a finite set of ground Horn clauses.
 Deduction (``ddar/engine.py``) then only has to decide which of their
 premises are proved.  Different variables may bind one point, unless an atom
-needs them apart (``distinct_groups``): triangles ABC and ADE may share A.
+needs them apart (the two points of a pair, the vertices of a triangle, the
+points of a coll/cyclic/circle/midp): triangles ABC and ADE may share A.
+The plans run in a numba kernel (``ddar/join_kernel.py``).
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import permutations
-from typing import Callable, Iterator
+from typing import Callable
 
+from ddar import join_kernel
 from ddar.facts import Fact
-from ddar.numeric_index import ANGLE_TOL, NumericIndex
+from ddar.numeric_index import NumericIndex
 from ddar.rules import Atom, Rule
 
 _THETA = {  # pred -> (coefficients of the pairs' directions, constant in units of pi)
@@ -39,8 +41,6 @@ _LOGLEN = {  # pred -> coefficients of the pairs' log-lengths (constant: log of 
     "eqratio": (1, -1, -1, 1),
     "rconst": (1, -1),
 }
-_ANGLE_SLACK = 4 * ANGLE_TOL
-_LOG_SLACK = 4e-4
 
 
 @dataclass(frozen=True)
@@ -51,18 +51,6 @@ class Instance:
     binding: tuple[int, ...]  # point of each of rule.variables, in order
     premises: tuple[Fact, ...]  # the fact premises (checks already hold in the figure)
     conclusions: tuple[Fact, ...]
-
-
-def distinct_groups(pred: str, args: tuple) -> list[tuple]:
-    """The groups of an atom's arguments that must be distinct points: each pair of a
-    line or length, each triangle, the points of a coll/cyclic/circle/midp."""
-    if pred in ("simtri", "contri", "sameside", "sameclock"):
-        return [args[:3], args[3:]]
-    if pred in ("coll", "ncoll", "cyclic", "circle", "midp"):
-        return [args]
-    if pred == "diff":
-        return [args]
-    return [args[i : i + 2] for i in range(0, len(args), 2)]
 
 
 def ground(atom: Atom, ids: dict[str, int], memo: dict | None = None) -> Fact:
@@ -83,7 +71,6 @@ class _CompiledAtom:
         self.pred = atom.pred
         self.vars = tuple(var_index[v] for v in atom.args)
         self.varset = frozenset(self.vars)
-        self.groups = distinct_groups(atom.pred, self.vars)
         self.kind = "theta" if atom.pred in _THETA else "len" if atom.pred in _LOGLEN else "set"
         if self.kind != "set":
             self.pairs = [(self.vars[i], self.vars[i + 1]) for i in range(0, len(self.vars), 2)]
@@ -94,11 +81,6 @@ class _CompiledAtom:
         elif self.kind == "len":
             self.coefs = _LOGLEN[atom.pred]
             self.const = math.log(atom.value) if atom.pred == "rconst" else 0.0
-
-    # -- pair equations: sum of coef * quantity(pair) = const ------------------------
-
-    def _quantity(self, ix: NumericIndex, a: int, b: int) -> float:
-        return ix.theta[a, b] if self.kind == "theta" else ix.loglen[a, b]
 
     def _unbound_pair(self, bound: frozenset[int]):
         """(pair, total coefficient) when exactly one distinct pair has an unbound variable."""
@@ -115,44 +97,6 @@ class _CompiledAtom:
         if found is None or total == 0:
             return None
         return found, total
-
-    def residual(self, ix: NumericIndex, b: list[int]) -> float:
-        r = -self.const
-        for (x, y), c in zip(self.pairs, self.coefs):
-            r += c * self._quantity(ix, b[x], b[y])
-        return r
-
-    # -- the three operations a plan step can use -----------------------------------
-
-    def test(self, ix: NumericIndex, b: list[int]) -> bool:
-        for group in self.groups:
-            if len({b[v] for v in group}) != len(group):
-                return False
-        p = self.pred
-        if self.kind == "theta":
-            r = self.residual(ix, b) % math.pi
-            return min(r, math.pi - r) <= _ANGLE_SLACK
-        if self.kind == "len":
-            return abs(self.residual(ix, b)) <= _LOG_SLACK
-        pts = [b[v] for v in self.vars]
-        if p == "coll":
-            lid = ix.line[pts[0], pts[1]]
-            return all(ix.line[pts[0], q] == lid for q in pts[2:])
-        if p == "cyclic":
-            return set(pts) <= set(ix.on_circle(pts[0], pts[1], pts[2]))
-        if p == "circle":
-            l0 = ix.len[pts[0], pts[1]]
-            return all(ix.len[pts[0], q] == l0 for q in pts[2:])
-        if p == "midp":
-            return ix.mid.get((pts[1], pts[2])) == pts[0]
-        if p in ("simtri", "contri"):
-            rel = ix.similar if p == "simtri" else ix.congruent
-            return tuple(pts[3:]) in rel.get(tuple(pts[:3]), ())
-        # checks: the strict test the proof checker will repeat
-        value = None
-        if self.atom.value is not None:
-            value = float(self.atom.value) * (math.pi if p == "aconst" else 1.0)
-        return ix.holds(p, pts, value)
 
     def gen_cost(self, ix: NumericIndex, bound: frozenset[int], stats: dict) -> float | None:
         """Expected number of bindings generated, or None if this atom cannot generate."""
@@ -184,113 +128,6 @@ class _CompiledAtom:
                 return 1.0
             return stats[f"{p}_all"] if nb == 0 else None
         return None
-
-    def generate(self, ix: NumericIndex, b: list[int], bound: frozenset[int]) -> Iterator[dict[int, int]]:
-        """Bindings of this atom's unbound variables (possibly repeating a point: the caller
-        enforces distinctness and tests the whole atom afterwards)."""
-        p = self.pred
-        if self.kind != "set":
-            up = self._unbound_pair(bound)
-            if up is None:
-                yield from self._all_pairs(ix)
-                return
-            (x, y), c = up
-            rest = -self.const
-            for (u, v), k in zip(self.pairs, self.coefs):
-                if u in bound and v in bound:
-                    if b[u] == b[v]:
-                        return
-                    rest += k * self._quantity(ix, b[u], b[v])
-            targets = [-rest / c]
-            if self.kind == "theta" and abs(c) > 1:
-                targets = [-rest / c + j * math.pi / abs(c) for j in range(abs(c))]
-            for t in targets:
-                cls = ix.dir_class(t) if self.kind == "theta" else ix.len_class(t)
-                if cls < 0:
-                    continue
-                frm = (ix.dir_from if self.kind == "theta" else ix.len_from)[cls]
-                if x in bound:
-                    for q in frm.get(b[x], ()):
-                        yield {y: q}
-                elif y in bound:
-                    for q in frm.get(b[y], ()):
-                        yield {x: q}
-                else:
-                    for u, v in (ix.dir_pairs if self.kind == "theta" else ix.len_pairs)[cls]:
-                        yield {x: u, y: v}
-            return
-        vs = self.vars
-        if p in ("coll", "cyclic"):
-            known = [b[v] for v in vs if v in bound]
-            need = 2 if p == "coll" else 3
-            if len(known) >= need:
-                pts = ix.on_line(known[0], known[1]) if p == "coll" else ix.on_circle(*known[:3])
-                yield from _fill([v for v in vs if v not in bound], pts)
-            else:
-                for pts in ix.lines if p == "coll" else ix.circles:
-                    if len(pts) >= len(vs):
-                        yield from _fill(list(vs), pts)
-            return
-        if p == "midp":
-            m, a, c = vs
-            if a in bound and c in bound:
-                q = ix.mid.get((b[a], b[c]))
-                if q is not None:
-                    yield {m: q}
-            elif m in bound:
-                for known, other in ((a, c), (c, a)):
-                    if known in bound:
-                        q = ix.reflect.get((b[m], b[known]))
-                        if q is not None:
-                            yield {other: q}
-            else:
-                for (u, v), q in ix.mid.items():
-                    yield {m: q, a: u, c: v}
-            return
-        if p == "circle":
-            o = vs[0]
-            rim = [v for v in vs[1:] if v in bound]
-            cls = ix.len[b[o], b[rim[0]]]
-            yield from _fill([v for v in vs[1:] if v not in bound], ix.len_from[cls].get(b[o], ()))
-            return
-        if p in ("simtri", "contri"):
-            rel = ix.similar if p == "simtri" else ix.congruent
-            first, second = vs[:3], vs[3:]
-            if set(first) <= bound:
-                for t in rel.get(tuple(b[v] for v in first), ()):
-                    yield dict(zip(second, t))
-            elif set(second) <= bound:
-                for t in rel.get(tuple(b[v] for v in second), ()):
-                    yield dict(zip(first, t))
-            else:
-                for t1, ts in rel.items():
-                    for t2 in ts:
-                        yield {**dict(zip(first, t1)), **dict(zip(second, t2))}
-            return
-        raise AssertionError(p)
-
-    def _all_pairs(self, ix: NumericIndex) -> Iterator[dict[int, int]]:
-        """Every binding of a pair atom with nothing bound: pairs of pairs in one class."""
-        (x1, y1), (x2, y2) = self.pairs[0], self.pairs[1]
-        if self.pred in ("para", "cong"):
-            for pairs in ix.dir_pairs if self.pred == "para" else ix.len_pairs:
-                for u1, v1 in pairs:
-                    for u2, v2 in pairs:
-                        yield {x1: u1, y1: v1, x2: u2, y2: v2}
-        elif self.pred == "perp":
-            for cls, pairs in enumerate(ix.dir_pairs):
-                other = ix.dir_class(ix._dirs.reps[cls] + math.pi / 2)
-                if other < 0:
-                    continue
-                for u1, v1 in pairs:
-                    for u2, v2 in ix.dir_pairs[other]:
-                        yield {x1: u1, y1: v1, x2: u2, y2: v2}
-
-
-def _fill(vars_: list[int], pts) -> Iterator[dict[int, int]]:
-    for combo in permutations(pts, len(vars_)):
-        yield dict(zip(vars_, combo))
-
 
 def _stats(ix: NumericIndex) -> dict:
     n = max(ix.n, 1)
@@ -351,47 +188,6 @@ def compile_plan(rule: Rule, ix: NumericIndex, stats: dict | None = None) -> tup
     return variables, steps
 
 
-def run_plan(steps: list[Step], nvars: int, ix: NumericIndex) -> Iterator[list[int]]:
-    """Every binding (var -> point, all distinct) that passes all steps."""
-    b = [-1] * nvars
-    bound_at: list[frozenset[int]] = []
-    bound: frozenset[int] = frozenset()
-    for kind, x in steps:
-        bound_at.append(bound)
-        if kind == "scan":
-            bound = bound | {x}
-        elif kind == "gen":
-            bound = bound | x.varset
-
-    def go(i: int) -> Iterator[list[int]]:
-        if i == len(steps):
-            yield b
-            return
-        kind, x = steps[i]
-        if kind == "test":
-            if x.test(ix, b):
-                yield from go(i + 1)
-            return
-        if kind == "scan":
-            for p in ix.points:
-                b[x] = p
-                yield from go(i + 1)
-            b[x] = -1
-            return
-        for new in x.generate(ix, b, bound_at[i]):
-            # a generator may also name variables bound before: they must agree
-            if any(b[v] != p for v, p in new.items() if v in bound_at[i]):
-                continue
-            fresh = [v for v in new if v not in bound_at[i]]
-            for v in fresh:
-                b[v] = new[v]
-            yield from go(i + 1)
-            for v in fresh:
-                b[v] = -1
-
-    yield from go(0)
-
-
 def instances(
     rules: list[Rule], ix: NumericIndex, keep: Callable[[Instance], bool] | None = None, deadline: float | None = None
 ) -> list[Instance]:
@@ -402,10 +198,11 @@ def instances(
     seen: set = set()
     memo: dict = {}
     for rule in rules:
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         variables, steps = compile_plan(rule, ix, stats)
-        for count, b in enumerate(run_plan(steps, len(variables), ix)):
-            if deadline is not None and count % 1024 == 0 and time.perf_counter() > deadline:
-                return out
+        atoms = list({id(x): x for kind, x in steps if kind != "scan"}.values())
+        for b in join_kernel.run(steps, atoms, len(variables), ix).tolist():
             ids = dict(zip(variables, b))
             prem = tuple(ground(a, ids, memo) for a in rule.facts)
             concl = tuple(ground(a, ids, memo) for a in rule.conclusions)

@@ -1,0 +1,537 @@
+"""The join plans of ``ddar/matcher.py``, run by a numba kernel over a table of bindings.
+
+``compile_plan`` (Python, once per rule and figure) decides the order of the
+steps and, for each generating step, how it generates; this module turns the
+plan and the figure's index into integer arrays and runs it breadth first:
+a table of partial bindings (one row per binding, one column per variable)
+goes through the steps, each one filtering rows (``test``), multiplying them
+(``scan``: every point) or extending them by lookups (``gen``).  The checks
+(``ncoll``, ``npara``, ``nperp``, ``sameside``, ``sameclock``, ``diff``) are
+computed with the formulas of ``ddar/numeric.py``, so that what the matcher
+lets through, the proof checker accepts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# predicate codes
+COLL, CYCLIC, CIRCLE, MIDP, PARA, PERP, EQANGLE, ACONST, CONG, EQRATIO, RCONST, SIMTRI, CONTRI = range(13)
+NCOLL, NPARA, NPERP, SAMESIDE, SAMECLOCK, DIFF = range(13, 19)
+PRED_CODE = {
+    "coll": COLL, "cyclic": CYCLIC, "circle": CIRCLE, "midp": MIDP, "para": PARA, "perp": PERP,
+    "eqangle": EQANGLE, "aconst": ACONST, "cong": CONG, "eqratio": EQRATIO, "rconst": RCONST,
+    "simtri": SIMTRI, "contri": CONTRI, "ncoll": NCOLL, "npara": NPARA, "nperp": NPERP,
+    "sameside": SAMESIDE, "sameclock": SAMECLOCK, "diff": DIFF,
+}
+# step kinds and generation modes
+TEST, SCAN, GEN = 0, 1, 2
+G_PAIR, G_PAIR_ALL, G_SET, G_SET_ALL, G_MIDP_AB, G_MIDP_REFLECT, G_MIDP_ALL, G_CIRCLE, G_TRI, G_TRI_ALL = range(10)
+# distinctness groups of an atom's variables
+GROUP_PAIRS, GROUP_ALL, GROUP_TRIANGLES = 0, 1, 2
+
+ANGLE_SLACK = 4e-5
+LOG_SLACK = 4e-4
+NUM_TOL = 1e-6  # ddar.numeric.TOL
+
+
+@njit(cache=True)
+def _find_class(reps: np.ndarray, value: float, tol: float, period: float) -> int:
+    """Index of the class representative within tol of value (period > 0: values mod period)."""
+    if period > 0:
+        value = value % period
+    m = reps.shape[0]
+    if m == 0:
+        return -1
+    i = np.searchsorted(reps, value)
+    for j in (i - 1, i):
+        if 0 <= j < m and abs(reps[j] - value) <= tol:
+            return j
+    if period > 0:
+        if abs(reps[0] + period - value) <= tol:
+            return 0
+        if abs(reps[m - 1] - period - value) <= tol:
+            return m - 1
+    return -1
+
+
+@njit(cache=True)
+def _distinct(row: np.ndarray, vars_: np.ndarray, nv: int, group: int) -> bool:
+    if group == GROUP_PAIRS:
+        for i in range(0, nv, 2):
+            if row[vars_[i]] == row[vars_[i + 1]]:
+                return False
+        return True
+    size = nv if group == GROUP_ALL else 3
+    for start in range(0, nv, size):
+        for i in range(start, start + size):
+            for j in range(i + 1, start + size):
+                if row[vars_[i]] == row[vars_[j]]:
+                    return False
+    return True
+
+
+@njit(cache=True)
+def _coll_strict(xy: np.ndarray, pts: np.ndarray, scale: float) -> bool:
+    """numeric._coll: every point within tolerance of the line through the farthest pair."""
+    k = pts.shape[0]
+    best, p, q = -1.0, 0, 1
+    for i in range(k):
+        for j in range(i + 1, k):
+            d = math.hypot(xy[pts[j], 0] - xy[pts[i], 0], xy[pts[j], 1] - xy[pts[i], 1])
+            if d > best:
+                best, p, q = d, pts[i], pts[j]
+    tol = NUM_TOL * scale
+    if best <= tol:
+        return True
+    ux, uy = (xy[q, 0] - xy[p, 0]) / best, (xy[q, 1] - xy[p, 1]) / best
+    for i in range(k):
+        r = pts[i]
+        if abs((xy[r, 0] - xy[p, 0]) * uy - (xy[r, 1] - xy[p, 1]) * ux) > tol:
+            return False
+    return True
+
+
+@njit(cache=True)
+def _check(code: int, xy: np.ndarray, pts: np.ndarray, scale: float) -> bool:
+    """The non-degeneracy checks, as ddar/numeric.py computes them."""
+    tol_len = NUM_TOL * scale
+    if code == NCOLL:
+        return not _coll_strict(xy, pts, scale)
+    if code == DIFF:
+        return math.hypot(xy[pts[1], 0] - xy[pts[0], 0], xy[pts[1], 1] - xy[pts[0], 1]) > tol_len
+    if code == NPARA or code == NPERP:
+        d1 = math.hypot(xy[pts[1], 0] - xy[pts[0], 0], xy[pts[1], 1] - xy[pts[0], 1])
+        d2 = math.hypot(xy[pts[3], 0] - xy[pts[2], 0], xy[pts[3], 1] - xy[pts[2], 1])
+        if d1 == 0.0 or d2 == 0.0:
+            return False
+        ux, uy = (xy[pts[1], 0] - xy[pts[0], 0]) / d1, (xy[pts[1], 1] - xy[pts[0], 1]) / d1
+        vx, vy = (xy[pts[3], 0] - xy[pts[2], 0]) / d2, (xy[pts[3], 1] - xy[pts[2], 1]) / d2
+        if code == NPARA:
+            return not abs(ux * vy - uy * vx) <= NUM_TOL
+        return not abs(ux * vx + uy * vy) <= NUM_TOL
+    if code == SAMESIDE:
+        a, b, c, d, e, f = pts[0], pts[1], pts[2], pts[3], pts[4], pts[5]
+        s1 = (xy[b, 0] - xy[a, 0]) * (xy[c, 0] - xy[a, 0]) + (xy[b, 1] - xy[a, 1]) * (xy[c, 1] - xy[a, 1])
+        s2 = (xy[e, 0] - xy[d, 0]) * (xy[f, 0] - xy[d, 0]) + (xy[e, 1] - xy[d, 1]) * (xy[f, 1] - xy[d, 1])
+        return (s1 > 0) == (s2 > 0) and abs(s1) > tol_len * scale and abs(s2) > tol_len * scale
+    if code == SAMECLOCK:
+        a, b, c, d, e, f = pts[0], pts[1], pts[2], pts[3], pts[4], pts[5]
+        s1 = (xy[b, 0] - xy[a, 0]) * (xy[c, 1] - xy[a, 1]) - (xy[b, 1] - xy[a, 1]) * (xy[c, 0] - xy[a, 0])
+        s2 = (xy[e, 0] - xy[d, 0]) * (xy[f, 1] - xy[d, 1]) - (xy[e, 1] - xy[d, 1]) * (xy[f, 0] - xy[d, 0])
+        return s1 * s2 > 0 and min(abs(s1), abs(s2)) > tol_len * scale
+    return False
+
+
+@njit(cache=True)
+def _in_csr(offsets: np.ndarray, values: np.ndarray, key: int, a: int, b: int, c: int) -> bool:
+    for t in range(offsets[key], offsets[key + 1]):
+        if values[t, 0] == a and values[t, 1] == b and values[t, 2] == c:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _test(row, code, vars_, nv, coefs, const, group, q_theta, q_log, line, circle_of, circle_member,
+          lenc, mid, sim_off, sim_val, con_off, con_val, xy, scale, n) -> bool:
+    if not _distinct(row, vars_, nv, group):
+        return False
+    if code == PARA or code == PERP or code == EQANGLE or code == ACONST:
+        r = -const
+        for i in range(nv // 2):
+            r += coefs[i] * q_theta[row[vars_[2 * i]], row[vars_[2 * i + 1]]]
+        r = r % math.pi
+        return min(r, math.pi - r) <= ANGLE_SLACK
+    if code == CONG or code == EQRATIO or code == RCONST:
+        r = -const
+        for i in range(nv // 2):
+            r += coefs[i] * q_log[row[vars_[2 * i]], row[vars_[2 * i + 1]]]
+        return abs(r) <= LOG_SLACK
+    if code == COLL:
+        lid = line[row[vars_[0]], row[vars_[1]]]
+        for i in range(2, nv):
+            if line[row[vars_[0]], row[vars_[i]]] != lid:
+                return False
+        return True
+    if code == CYCLIC:
+        a, b, c = row[vars_[0]], row[vars_[1]], row[vars_[2]]
+        cid = circle_of[a, b, c]
+        if cid < 0:
+            return False
+        for i in range(3, nv):
+            if not circle_member[cid, row[vars_[i]]]:
+                return False
+        return True
+    if code == CIRCLE:
+        o = row[vars_[0]]
+        l0 = lenc[o, row[vars_[1]]]
+        for i in range(2, nv):
+            if lenc[o, row[vars_[i]]] != l0:
+                return False
+        return True
+    if code == MIDP:
+        return mid[row[vars_[1]], row[vars_[2]]] == row[vars_[0]]
+    if code == SIMTRI or code == CONTRI:
+        key = (row[vars_[0]] * n + row[vars_[1]]) * n + row[vars_[2]]
+        if code == SIMTRI:
+            return _in_csr(sim_off, sim_val, key, row[vars_[3]], row[vars_[4]], row[vars_[5]])
+        return _in_csr(con_off, con_val, key, row[vars_[3]], row[vars_[4]], row[vars_[5]])
+    pts = np.empty(nv, dtype=np.int64)
+    for i in range(nv):
+        pts[i] = row[vars_[i]]
+    return _check(code, xy, pts, scale)
+
+
+@njit(cache=True)
+def _push(out, k, row):
+    if k == out.shape[0]:
+        bigger = np.empty((out.shape[0] * 2, out.shape[1]), dtype=np.int64)
+        bigger[:k] = out[:k]
+        out = bigger
+    out[k] = row
+    return out, k + 1
+
+
+@njit(cache=True)
+def _fill_perms(out, k, row, targets, nt, pts, npts):
+    """Rows with the ``nt`` target variables set to distinct points of ``pts`` (in every order)."""
+    idx = np.zeros(nt, dtype=np.int64)
+    if nt == 0 or npts < nt:
+        return out, k
+    while True:
+        ok = True
+        for i in range(nt):
+            for j in range(i):
+                if idx[i] == idx[j]:
+                    ok = False
+        if ok:
+            new = row.copy()
+            for i in range(nt):
+                new[targets[i]] = pts[idx[i]]
+            out, k = _push(out, k, new)
+        t = nt - 1
+        while t >= 0:
+            idx[t] += 1
+            if idx[t] < npts:
+                break
+            idx[t] = 0
+            t -= 1
+        if t < 0:
+            return out, k
+
+
+@njit(cache=True)
+def run_rule(steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_const, atoms_group, gen_info,
+             nvars, n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps,
+             dir_from_off, dir_from_val, dir_pair_off, dir_pair_val,
+             len_from_off, len_from_val, len_pair_off, len_pair_val,
+             line, line_off, line_val, circle_of, circle_off, circle_val, circle_member,
+             mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, tri_all_sim, tri_all_con):
+    """Every binding (row) that passes the plan's steps."""
+    rows = np.full((1, nvars), -1, dtype=np.int64)
+    for s in range(steps.shape[0]):
+        kind, arg = steps[s, 0], steps[s, 1]
+        nrows = rows.shape[0]
+        if nrows == 0:
+            break
+        out = np.empty((max(16, nrows), nvars), dtype=np.int64)
+        k = 0
+        if kind == TEST:
+            a = arg
+            for r in range(nrows):
+                if _test(rows[r], atoms_code[a], atoms_vars[a], atoms_nv[a], atoms_coefs[a], atoms_const[a],
+                         atoms_group[a], q_theta, q_log, line, circle_of, circle_member, lenc, mid,
+                         sim_off, sim_val, con_off, con_val, xy, scale, n):
+                    out, k = _push(out, k, rows[r])
+        elif kind == SCAN:
+            for r in range(nrows):
+                for p in range(n):
+                    new = rows[r].copy()
+                    new[arg] = p
+                    out, k = _push(out, k, new)
+        else:
+            a = arg
+            mode = gen_info[s, 0]
+            code, vars_, nv = atoms_code[a], atoms_vars[a], atoms_nv[a]
+            for r in range(nrows):
+                row = rows[r]
+                if mode == G_PAIR:
+                    x, y, c = gen_info[s, 1], gen_info[s, 2], gen_info[s, 3]
+                    theta = code == PARA or code == PERP or code == EQANGLE or code == ACONST
+                    rest = -atoms_const[a]
+                    degenerate = False
+                    for i in range(nv // 2):
+                        u, v = vars_[2 * i], vars_[2 * i + 1]
+                        if row[u] >= 0 and row[v] >= 0:
+                            if row[u] == row[v]:
+                                degenerate = True
+                            elif theta:
+                                rest += atoms_coefs[a, i] * q_theta[row[u], row[v]]
+                            else:
+                                rest += atoms_coefs[a, i] * q_log[row[u], row[v]]
+                    if degenerate:
+                        continue
+                    nsol = abs(c) if theta else 1
+                    for j in range(nsol):
+                        t = -rest / c + j * math.pi / abs(c)
+                        if theta:
+                            cls = _find_class(dir_reps, t, 1e-5, math.pi)
+                        else:
+                            cls = _find_class(len_reps, t, 1e-4, -1.0)
+                        if cls < 0:
+                            continue
+                        if row[x] >= 0 or row[y] >= 0:
+                            known, other = (x, y) if row[x] >= 0 else (y, x)
+                            key = cls * n + row[known]
+                            off = dir_from_off if theta else len_from_off
+                            val = dir_from_val if theta else len_from_val
+                            for t2 in range(off[key], off[key + 1]):
+                                new = row.copy()
+                                new[other] = val[t2]
+                                out, k = _push(out, k, new)
+                        else:
+                            off = dir_pair_off if theta else len_pair_off
+                            val = dir_pair_val if theta else len_pair_val
+                            for t2 in range(off[cls], off[cls + 1]):
+                                new = row.copy()
+                                new[x] = val[t2, 0]
+                                new[y] = val[t2, 1]
+                                out, k = _push(out, k, new)
+                elif mode == G_PAIR_ALL:
+                    x1, y1, x2, y2 = vars_[0], vars_[1], vars_[2], vars_[3]
+                    theta = code == PARA or code == PERP
+                    off = dir_pair_off if theta else len_pair_off
+                    val = dir_pair_val if theta else len_pair_val
+                    reps = dir_reps if theta else len_reps
+                    for c1 in range(off.shape[0] - 1):
+                        c2 = c1
+                        if code == PERP:
+                            c2 = _find_class(reps, reps[c1] + math.pi / 2, 1e-5, math.pi)
+                            if c2 < 0:
+                                continue
+                        for t1 in range(off[c1], off[c1 + 1]):
+                            for t2 in range(off[c2], off[c2 + 1]):
+                                new = row.copy()
+                                new[x1], new[y1] = val[t1, 0], val[t1, 1]
+                                new[x2], new[y2] = val[t2, 0], val[t2, 1]
+                                out, k = _push(out, k, new)
+                elif mode == G_SET or mode == G_SET_ALL:
+                    targets = np.empty(nv, dtype=np.int64)
+                    nt = 0
+                    known = np.empty(nv, dtype=np.int64)
+                    nk = 0
+                    for i in range(nv):
+                        if row[vars_[i]] < 0:
+                            targets[nt] = vars_[i]
+                            nt += 1
+                        else:
+                            known[nk] = row[vars_[i]]
+                            nk += 1
+                    if mode == G_SET:
+                        if code == COLL:
+                            lid = line[known[0], known[1]]
+                            out, k = _fill_perms(out, k, row, targets, nt, line_val[line_off[lid]:line_off[lid + 1]],
+                                                 line_off[lid + 1] - line_off[lid])
+                        else:
+                            cid = circle_of[known[0], known[1], known[2]]
+                            if cid >= 0:
+                                pts = circle_val[circle_off[cid]:circle_off[cid + 1]]
+                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0])
+                    else:
+                        off = line_off if code == COLL else circle_off
+                        val = line_val if code == COLL else circle_val
+                        for g in range(off.shape[0] - 1):
+                            if off[g + 1] - off[g] >= nt:
+                                out, k = _fill_perms(out, k, row, targets, nt, val[off[g]:off[g + 1]], off[g + 1] - off[g])
+                elif mode == G_MIDP_AB:
+                    q = mid[row[vars_[1]], row[vars_[2]]]
+                    if q >= 0:
+                        new = row.copy()
+                        new[vars_[0]] = q
+                        out, k = _push(out, k, new)
+                elif mode == G_MIDP_REFLECT:
+                    known, other = gen_info[s, 1], gen_info[s, 2]
+                    q = reflect[row[vars_[0]], row[known]]
+                    if q >= 0:
+                        new = row.copy()
+                        new[other] = q
+                        out, k = _push(out, k, new)
+                elif mode == G_MIDP_ALL:
+                    for t in range(mid_pairs.shape[0]):
+                        new = row.copy()
+                        new[vars_[0]], new[vars_[1]], new[vars_[2]] = mid_pairs[t, 0], mid_pairs[t, 1], mid_pairs[t, 2]
+                        out, k = _push(out, k, new)
+                elif mode == G_CIRCLE:
+                    o, rim = row[vars_[0]], gen_info[s, 1]
+                    cls = lenc[o, row[rim]]
+                    key = cls * n + o
+                    pts = len_from_val[len_from_off[key]:len_from_off[key + 1]]
+                    targets = np.empty(nv, dtype=np.int64)
+                    nt = 0
+                    for i in range(1, nv):
+                        if row[vars_[i]] < 0:
+                            targets[nt] = vars_[i]
+                            nt += 1
+                    out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0])
+                elif mode == G_TRI:
+                    first = gen_info[s, 1]  # 0: the first triangle is bound, 1: the second
+                    src = 0 if first == 0 else 3
+                    dst = 3 - src
+                    key = (row[vars_[src]] * n + row[vars_[src + 1]]) * n + row[vars_[src + 2]]
+                    off = sim_off if code == SIMTRI else con_off
+                    val = sim_val if code == SIMTRI else con_val
+                    for t in range(off[key], off[key + 1]):
+                        new = row.copy()
+                        ok = True
+                        for i in range(3):
+                            v = vars_[dst + i]
+                            if new[v] >= 0 and new[v] != val[t, i]:
+                                ok = False
+                            new[v] = val[t, i]
+                        if ok:
+                            out, k = _push(out, k, new)
+                else:  # G_TRI_ALL
+                    pairs = tri_all_sim if code == SIMTRI else tri_all_con
+                    for t in range(pairs.shape[0]):
+                        new = row.copy()
+                        for i in range(6):
+                            new[vars_[i]] = pairs[t, i]
+                        out, k = _push(out, k, new)
+        rows = out[:k]
+    return rows
+
+
+# --- Python side: the figure's index and a plan as arrays -------------------------------
+
+
+def _csr(groups: list[list], width: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets and values of a list of lists (values as rows of ``width`` ints, or ints)."""
+    off = np.zeros(len(groups) + 1, dtype=np.int64)
+    for i, g in enumerate(groups):
+        off[i + 1] = off[i] + len(g)
+    flat = [x for g in groups for x in g]
+    if width is None:
+        val = np.array(flat, dtype=np.int64).reshape(-1)
+    else:
+        val = np.array(flat, dtype=np.int64).reshape(-1, width)
+    return off, val
+
+
+def index_arrays(ix) -> tuple:
+    """The arrays ``run_rule`` reads, built once per NumericIndex (kept on it)."""
+    cached = getattr(ix, "_join_arrays", None)
+    if cached is not None:
+        return cached
+    n = ix.n
+    dir_from = [ix.dir_from[c].get(a, []) for c in range(len(ix.dir_from)) for a in range(n)]
+    len_from = [ix.len_from[c].get(a, []) for c in range(len(ix.len_from)) for a in range(n)]
+    circle_of = np.full((n, n, n), -1, dtype=np.int64)
+    for (a, b, c), cid in ix.circle_of.items():
+        for p, q, r in ((a, b, c), (a, c, b), (b, a, c), (b, c, a), (c, a, b), (c, b, a)):
+            circle_of[p, q, r] = cid
+    member = np.zeros((max(len(ix.circles), 1), n), dtype=np.bool_)
+    for cid, pts in enumerate(ix.circles):
+        member[cid, list(pts)] = True
+    mid = np.full((n, n), -1, dtype=np.int64)
+    reflect = np.full((n, n), -1, dtype=np.int64)
+    for (a, b), m in ix.mid.items():
+        mid[a, b] = m
+    for (m, a), b in ix.reflect.items():
+        reflect[m, a] = b
+    mid_pairs = np.array([(m, a, b) for (a, b), m in ix.mid.items()], dtype=np.int64).reshape(-1, 3)
+
+    def tri_csr(rel):
+        groups = [[] for _ in range(n * n * n)]
+        for (a, b, c), ts in rel.items():
+            groups[(a * n + b) * n + c] = list(ts)
+        off, val = _csr(groups, 3)
+        pairs = np.array([t1 + t2 for t1, ts in rel.items() for t2 in ts], dtype=np.int64).reshape(-1, 6)
+        return off, val, pairs
+
+    sim_off, sim_val, sim_all = tri_csr(ix.similar)
+    con_off, con_val, con_all = tri_csr(ix.congruent)
+    arrays = (
+        n, ix.coords, ix.scale, ix.theta, ix.loglen, ix.dir, ix.len,
+        np.array(ix._dirs.reps, dtype=float), np.array(ix._lens.reps, dtype=float),
+        *_csr(dir_from), *_csr(ix.dir_pairs, 2), *_csr(len_from), *_csr(ix.len_pairs, 2),
+        ix.line, *_csr([list(p) for p in ix.lines]), circle_of, *_csr([list(p) for p in ix.circles]), member,
+        mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, sim_all, con_all,
+    )
+    ix._join_arrays = arrays
+    return arrays
+
+
+_GROUP = {"simtri": GROUP_TRIANGLES, "contri": GROUP_TRIANGLES, "sameside": GROUP_TRIANGLES,
+          "sameclock": GROUP_TRIANGLES, "coll": GROUP_ALL, "ncoll": GROUP_ALL, "cyclic": GROUP_ALL,
+          "circle": GROUP_ALL, "midp": GROUP_ALL, "diff": GROUP_ALL}
+
+
+def plan_arrays(steps: list, atoms: list) -> tuple:
+    """A plan of ``matcher.compile_plan`` as integer arrays: steps, atoms and how each step generates."""
+    index = {id(a): i for i, a in enumerate(atoms)}
+    A = len(atoms)
+    codes = np.array([PRED_CODE[a.pred] for a in atoms], dtype=np.int64)
+    vars_ = np.full((A, 8), -1, dtype=np.int64)
+    nv = np.zeros(A, dtype=np.int64)
+    coefs = np.zeros((A, 4), dtype=float)
+    const = np.zeros(A, dtype=float)
+    group = np.array([_GROUP.get(a.pred, GROUP_PAIRS) for a in atoms], dtype=np.int64)
+    for i, a in enumerate(atoms):
+        vars_[i, : len(a.vars)] = a.vars
+        nv[i] = len(a.vars)
+        if a.kind != "set":
+            coefs[i, : len(a.coefs)] = a.coefs
+            const[i] = a.const
+    st = np.zeros((len(steps), 2), dtype=np.int64)
+    info = np.zeros((len(steps), 4), dtype=np.int64)
+    bound: frozenset = frozenset()
+    for s, (kind, x) in enumerate(steps):
+        if kind == "scan":
+            st[s] = (SCAN, x)
+            bound = bound | {x}
+            continue
+        st[s] = (TEST if kind == "test" else GEN, index[id(x)])
+        if kind == "gen":
+            info[s] = _gen_mode(x, bound)
+            bound = bound | x.varset
+    return st, codes, vars_, nv, coefs, const, group, info
+
+
+def _gen_mode(a, bound: frozenset) -> tuple[int, int, int, int]:
+    vs = a.vars
+    if a.kind != "set":
+        up = a._unbound_pair(bound)
+        if up is None:
+            return (G_PAIR_ALL, 0, 0, 0)
+        (x, y), c = up
+        return (G_PAIR, x, y, c)
+    if a.pred in ("coll", "cyclic"):
+        known = sum(v in bound for v in set(vs))
+        return (G_SET if known >= (2 if a.pred == "coll" else 3) else G_SET_ALL, 0, 0, 0)
+    if a.pred == "midp":
+        m, p, q = vs
+        if p in bound and q in bound:
+            return (G_MIDP_AB, 0, 0, 0)
+        if m in bound:
+            return (G_MIDP_REFLECT, p, q, 0) if p in bound else (G_MIDP_REFLECT, q, p, 0)
+        return (G_MIDP_ALL, 0, 0, 0)
+    if a.pred == "circle":
+        return (G_CIRCLE, next(v for v in vs[1:] if v in bound), 0, 0)
+    if set(vs[:3]) <= bound:
+        return (G_TRI, 0, 0, 0)
+    if set(vs[3:]) <= bound:
+        return (G_TRI, 1, 0, 0)
+    return (G_TRI_ALL, 0, 0, 0)
+
+
+def run(steps: list, atoms: list, nvars: int, ix) -> np.ndarray:
+    """The bindings (rows) of a compiled plan on the figure."""
+    st, codes, vars_, nv, coefs, const, group, info = plan_arrays(steps, atoms)
+    (n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
+     line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca) = index_arrays(ix)
+    return run_rule(st, codes, vars_, nv, coefs, const, group, info, nvars, n, xy, scale, q_theta, q_log,
+                    dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
+                    line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca)
