@@ -7,8 +7,10 @@ angles (``modular``: equalities of angles hold mod pi, so an integer multiple
 of that variable is zero), the logarithms of primes for ratios (independent
 over Q, so exact).
 
-The table keeps its rows in reduced row echelon form, so every expression has
-one normal form: two expressions are equal under the table's equations exactly
+The table keeps its rows in echelon form (each row's pivot is its largest
+variable; adding a row leaves the others alone, which keeps adding cheap), and
+reduces an expression by substituting pivots from the largest down, so every
+expression has one normal form over the free variables: two expressions are equal under the table's equations exactly
 when their normal forms agree (``key``), which is how all implied equalities
 are found by grouping instead of by enumerating rules.
 
@@ -23,6 +25,7 @@ implied equality comes with the exact combination that proves it (``explain``).
 
 from __future__ import annotations
 
+import heapq
 from fractions import Fraction
 from typing import Callable, Hashable, Iterable
 
@@ -68,16 +71,37 @@ class Table:
         return max(cands) if cands else None
 
     def reduce(self, expr: Expr) -> tuple[Expr, dict[Hashable, Fraction]]:
-        """Normal form of ``expr`` and the combination of added equations subtracted."""
+        """Normal form of ``expr`` and the combination of added equations subtracted.
+
+        Each row's other variables are smaller than its pivot, so substituting
+        pivots from the largest down never brings a larger one back."""
         expr = dict(expr)
         prov: dict[Hashable, Fraction] = {}
-        for v in sorted((v for v in expr if v in self.rows), reverse=True):
-            c = expr.get(v)
-            if not c or v not in self.rows:
+        rows = self.rows
+        heap = [-v for v in expr if v in rows]
+        heapq.heapify(heap)
+        while heap:
+            v = -heapq.heappop(heap)
+            c = expr.pop(v, None)
+            if not c:
                 continue
-            row, rprov = self.rows[v]
-            expr = combine([(ONE, expr), (-c, row)])
-            prov = combine([(ONE, prov), (c, rprov)])
+            row, rprov = rows[v]
+            for u, k in row.items():
+                if u == v:
+                    continue
+                s = expr.get(u, ZERO) - c * k
+                if s:
+                    if u not in expr and u in rows:
+                        heapq.heappush(heap, -u)
+                    expr[u] = s
+                else:
+                    expr.pop(u, None)
+            for r, k in rprov.items():
+                s = prov.get(r, ZERO) + c * k
+                if s:
+                    prov[r] = s
+                else:
+                    prov.pop(r, None)
         return expr, prov
 
     def _residue_is_zero(self, expr: Expr) -> bool:
@@ -105,11 +129,8 @@ class Table:
         scale = 1 / red[pivot]
         red = {v: c * scale for v, c in red.items()}
         rprov = {r: k * scale for r, k in rprov.items() if k}
-        # keep the echelon form reduced: eliminate the new pivot from the other rows
-        for p, (row, pv) in list(self.rows.items()):
-            c = row.get(pivot)
-            if c:
-                self.rows[p] = (combine([(ONE, row), (-c, red)]), combine([(ONE, pv), (-c, rprov)]))
+        # echelon form: the new row's other variables are smaller than its pivot; older
+        # rows are left as they are (reduce substitutes from the largest pivot down)
         self.rows[pivot] = (red, rprov)
         return True
 
@@ -125,17 +146,18 @@ class Table:
 
     def random_point(self, value_of_free: "Callable[[int], int]", p: int) -> dict[int, int]:
         """A solution of the table's equations mod ``p``: free variables take
-        ``value_of_free(v)``, each pivot the value its (fully reduced) row gives it.
+        ``value_of_free(v)``, each pivot the value its row gives it.
 
         An expression implied by the table vanishes at every solution; one that
         is not vanishes at a random one with probability 1/p.  So evaluating
         candidates there finds the few worth an exact ``explain``."""
         point: dict[int, int] = {}
-        for pivot, (row, _) in self.rows.items():
+        for pivot in sorted(self.rows):  # a row's other variables are smaller: known by now
+            row, _ = self.rows[pivot]
             s = 0
             for v, c in row.items():
                 if v != pivot:
-                    s += c.numerator * pow(c.denominator, -1, p) * value_of_free(v)
+                    s += c.numerator * pow(c.denominator, -1, p) * point.get(v, value_of_free(v))
             point[pivot] = -s % p
         return point
 
