@@ -53,15 +53,16 @@ class Instance:
     conclusions: tuple[Fact, ...]
 
 
-def ground(atom: Atom, ids: dict[str, int], memo: dict | None = None) -> Fact:
-    """The fact an atom states under a binding (``memo`` caches canonical forms)."""
-    args = tuple(ids[v] for v in atom.args)
-    if memo is None:
-        return Fact.make(atom.pred, args, atom.value)
-    key = (atom.pred, args, atom.value)
+def ground(atom: Atom, ids: dict[str, int]) -> Fact:
+    """The fact an atom states under a binding of its variables."""
+    return Fact.make(atom.pred, [ids[v] for v in atom.args], atom.value)
+
+
+def _ground(pred: str, args: tuple[int, ...], value, memo: dict) -> Fact:
+    key = (pred, args, value)
     f = memo.get(key)
     if f is None:
-        f = memo[key] = Fact.make(atom.pred, args, atom.value)
+        f = memo[key] = Fact.make(pred, args, value)
     return f
 
 
@@ -202,10 +203,12 @@ def instances(
             break
         variables, steps = compile_plan(rule, ix, stats)
         atoms = list({id(x): x for kind, x in steps if kind != "scan"}.values())
+        pos = {v: i for i, v in enumerate(variables)}
+        facts = [(a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.facts]
+        concls = [(a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.conclusions]
         for b in join_kernel.run(steps, atoms, len(variables), ix).tolist():
-            ids = dict(zip(variables, b))
-            prem = tuple(ground(a, ids, memo) for a in rule.facts)
-            concl = tuple(ground(a, ids, memo) for a in rule.conclusions)
+            prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in facts)
+            concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in concls)
             key = (rule.name, frozenset(prem), concl)
             if key in seen:
                 continue
