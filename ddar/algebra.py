@@ -27,11 +27,19 @@ from __future__ import annotations
 
 import heapq
 from fractions import Fraction
+
+from gmpy2 import mpq
 from typing import Callable, Hashable, Iterable
 
 Expr = dict[int, Fraction]
 
-ZERO, ONE = Fraction(0), Fraction(1)
+# Rows are computed with gmpy2's rationals (exact, like Fraction, and about ten
+# times faster); what leaves the table (explain, key) is Fraction again.
+ZERO, ONE = mpq(0), mpq(1)
+
+
+def _frac(q) -> Fraction:
+    return Fraction(int(q.numerator), int(q.denominator))
 
 
 def combine(terms: Iterable[tuple[Fraction, dict]]) -> dict:
@@ -75,7 +83,7 @@ class Table:
 
         Each row's other variables are smaller than its pivot, so substituting
         pivots from the largest down never brings a larger one back."""
-        expr = dict(expr)
+        expr = {v: mpq(c) for v, c in expr.items()}
         prov: dict[Hashable, Fraction] = {}
         rows = self.rows
         heap = [-v for v in expr if v in rows]
@@ -108,7 +116,7 @@ class Table:
         if not expr:
             return True
         if self.modular is not None and set(expr) == {self.modular}:
-            return expr[self.modular].denominator == 1
+            return int(expr[self.modular].denominator) == 1
         return False
 
     def add(self, expr: Expr, reason: Hashable) -> bool:
@@ -142,7 +150,7 @@ class Table:
             red = {v: c for v, c in red.items() if v != self.modular}
             if m:
                 red[self.modular] = m
-        return tuple(sorted(red.items()))
+        return tuple(sorted((v, _frac(c)) for v, c in red.items()))
 
     def random_point(self, value_of_free: "Callable[[int], int]", p: int) -> dict[int, int]:
         """A solution of the table's equations mod ``p``: free variables take
@@ -157,7 +165,7 @@ class Table:
             s = 0
             for v, c in row.items():
                 if v != pivot:
-                    s += c.numerator * pow(c.denominator, -1, p) * point.get(v, value_of_free(v))
+                    s += int(c.numerator) * pow(int(c.denominator), -1, p) * point.get(v, value_of_free(v))
             point[pivot] = -s % p
         return point
 
@@ -171,4 +179,4 @@ class Table:
         red, prov = self.reduce(expr)
         if not self._residue_is_zero(red):
             return None
-        return {r: k for r, k in prov.items() if k}
+        return {r: _frac(k) for r, k in prov.items() if k}
