@@ -72,6 +72,13 @@ class Fact:
     args: tuple[int, ...]
     value: Fraction | None = None  # aconst: fraction of pi in [0, 1); rconst: the ratio
 
+    def __post_init__(self) -> None:
+        # facts are dictionary keys everywhere in the engine: hash once
+        object.__setattr__(self, "_hash", hash((self.pred, self.args, self.value)))
+
+    def __hash__(self) -> int:
+        return self._hash
+
     @staticmethod
     def make(pred: str, args: Sequence[int], value: Fraction | None = None) -> "Fact":
         spec = PREDICATES.get(pred)
