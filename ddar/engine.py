@@ -80,6 +80,22 @@ class Report:
     ar_seconds: float = 0.0
 
 
+def warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel, on a tiny figure: an orthocenter."""
+    from ddar.facts import Fact
+
+    coords = np.array([[0.0, 0.0], [4.0, 0.3], [1.1, 3.2]])
+    a, b, c = coords
+    # h: on the altitude from a (perpendicular to bc) and the one from b
+    d1, d2 = c - b, c - a
+    m = np.array([[d1[0], d1[1]], [d2[0], d2[1]]])
+    h = np.linalg.solve(m, np.array([d1 @ a, d2 @ b]))
+    eng = Engine(np.vstack([coords, h]), 5.0)
+    eng.add_premise(Fact.make("perp", [0, 3, 1, 2]))
+    eng.add_premise(Fact.make("perp", [1, 3, 0, 2]))
+    eng.saturate(limits=Limits(seconds=120))  # no goal: the AR rounds run too
+
+
 class Engine:
     """The proved facts of one figure, grown by DD and AR."""
 

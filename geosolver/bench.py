@@ -360,6 +360,12 @@ def run_bench(
         done = {r["name"] for r in earlier}
     tasks = [Task(e, mode, timeout, seed) for e in entries if e.name not in done]
     workers = min(workers or os.cpu_count() or 1, max(1, len(tasks)))
+    if tasks:
+        # compile the numba kernels here, once, into their on-disk cache: otherwise every
+        # worker of a first run would compile them again, on its problem's clock
+        from ddar.engine import warm_up
+
+        warm_up()
 
     bar = _Progress(len(tasks), progress)
     t0 = time.monotonic()

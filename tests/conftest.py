@@ -1,4 +1,4 @@
-"""Shared fixtures: where AlphaGeometry's suites are (read by path, never copied)."""
+"""Shared fixtures: where AlphaGeometry's suites are (read by path, never copied); kernels compiled."""
 
 import os
 from pathlib import Path
@@ -18,3 +18,12 @@ def anchors() -> Path:
     if not (d / "imo_ag_30.txt").is_file():
         pytest.skip(f"AlphaGeometry data not found in {d} (set GEOSOLVER_DATA)")
     return d
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_kernels() -> None:
+    """Compile numba's kernels (or load them from its cache) before any test is timed:
+    on a fresh clone the first compilation takes seconds that no time budget should pay."""
+    from ddar.engine import warm_up
+
+    warm_up()
