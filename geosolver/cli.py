@@ -129,6 +129,9 @@ def _cmd_solve(args) -> int:
 
     if args.timeout <= 0:
         raise GeoError(f"--timeout must be positive, got {args.timeout}")
+    from ddar.engine import warm_up
+
+    warm_up()  # numba's kernels: compiled on a machine's first run, off the problem's clock
     r = solve(args.source, args.name, args.mode, args.timeout, args.seed)
     if args.json:
         print(json.dumps(r.to_json(), indent=1))
