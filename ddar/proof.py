@@ -44,6 +44,33 @@ def needed_facts(proved: dict[Fact, Reason], goals: Sequence[Fact]) -> list[Fact
     return order
 
 
+_LINE_PAIRS = {"para", "perp", "eqangle", "aconst", "npara", "nperp"}
+_SEGMENT_PAIRS = {"cong", "eqratio", "rconst"}
+
+
+def fact_objects(f: Fact, names: Sequence[str]) -> dict:
+    """The points, lines (point pairs, or all the points of a coll), segments and circles
+    a fact speaks of: what a proof page highlights when the step is selected."""
+    pts = [names[i] for i in f.args]
+    pairs = [[pts[i], pts[i + 1]] for i in range(0, len(pts) - 1, 2)]
+    out: dict = {"points": list(dict.fromkeys(pts)), "lines": [], "segments": [], "circles": []}
+    if f.pred == "coll":
+        out["lines"] = [pts]
+    elif f.pred in _LINE_PAIRS:
+        out["lines"] = pairs
+    elif f.pred in _SEGMENT_PAIRS:
+        out["segments"] = pairs
+    elif f.pred == "midp":
+        out["segments"] = [[pts[1], pts[2]]]
+    elif f.pred == "cyclic":
+        out["circles"] = [{"through": pts}]
+    elif f.pred == "circle":
+        out["circles"] = [{"center": pts[0], "through": pts[1:]}]
+    elif f.pred in ("simtri", "contri"):
+        out["segments"] = [[t[i], t[(i + 1) % 3]] for t in (pts[:3], pts[3:]) for i in range(3)]
+    return out
+
+
 def fact_json(f: Fact, names: Sequence[str]) -> dict:
     value = None
     if f.value is not None:
@@ -67,7 +94,8 @@ def build_proof(
     steps = []
     for f in facts:
         r = proved[f]
-        step: dict = {"index": index[f], "kind": r.kind, "fact": fact_json(f, names), "text": f.text(names)}
+        step: dict = {"index": index[f], "kind": r.kind, "fact": fact_json(f, names), "text": f.text(names),
+                      "objects": fact_objects(f, names)}
         if r.kind == "rule":
             step["rule"] = r.rule.name
             step["binding"] = {v: names[p] for v, p in zip(r.rule.variables, r.binding)}

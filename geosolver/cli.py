@@ -64,6 +64,15 @@ whatever was solved; 2 on bad input.
 """
 
 
+_RENDER_EXAMPLES = """\
+examples:
+  geosolver render out/proof.json                       # out/proof.html
+  geosolver render out/proof.json --format svg -o fig.svg
+
+Re-renders a result saved by `geosolver solve --out DIR` without solving again.
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # bad options exit 2 with a one-line reason, like bad input
         self.print_usage(sys.stderr)
@@ -121,7 +130,29 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", "-s", type=int, default=0, help="seed of the random figures (default 0)")
     b.add_argument("--memory", type=int, default=4096, metavar="MB",
                    help="memory limit of each problem's process in MB (default 4096; 0: none)")
+    rd = sub.add_parser("render", help="re-render a saved proof (proof.json) without solving",
+                        description="Render a result saved by `geosolver solve --out`: figure, page or text.",
+                        epilog=_RENDER_EXAMPLES, formatter_class=fmt)
+    rd.add_argument("result", metavar="proof.json", help="a proof.json written by `geosolver solve --out`")
+    rd.add_argument("--format", "-f", choices=["png", "svg", "html", "txt"], default=None,
+                    help="what to write (default: from the -o suffix, else html)")
+    rd.add_argument("-o", "--output", help="the file to write (default: beside proof.json, proof.html / figure.png ...)")
     return p
+
+
+def _cmd_render(args) -> int:
+    from pathlib import Path
+
+    from geosolver.render.outputs import load_result, render
+
+    result = load_result(args.result)
+    fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "html")
+    if fmt not in ("png", "svg", "html", "txt"):
+        raise GeoError(f"cannot tell the format from {args.output!r}: pass --format png|svg|html|txt")
+    default = {"html": "proof.html", "txt": "proof.txt", "png": "figure.png", "svg": "figure.svg"}[fmt]
+    out = Path(args.output) if args.output else Path(args.result).with_name(default)
+    print(f"wrote {render(result, fmt, out)}")
+    return EXIT_OK
 
 
 def _cmd_solve(args) -> int:
@@ -198,7 +229,7 @@ def _cmd_draw(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "bench": _cmd_bench}[args.command](args)
+        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "render": _cmd_render, "bench": _cmd_bench}[args.command](args)
     except GeoError as e:
         print(e.format(), file=sys.stderr)
         return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT

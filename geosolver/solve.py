@@ -7,7 +7,6 @@ error (a bug in the engine), never printed as a proof.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -133,20 +132,19 @@ def solve(
     return result
 
 
-def write_outputs(result: Result, out: str | os.PathLike) -> list[Path]:
-    """Write proof.txt, proof.json and figure.png (auxiliary points in their own colour) to ``out``."""
-    from geosolver.render.figure import draw_figure  # matplotlib loads only here
+def saved_result(result: Result) -> dict:
+    """What ``--out`` saves as proof.json: the summary, the figure's scene and the proof."""
+    from geosolver.render.figure import scene
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    summary = result.to_json(with_proof=False)
-    (out / "proof.json").write_text(json.dumps({**summary, "proof": result.proof}, indent=1) + "\n")
-    written.append(out / "proof.json")
-    text = result.proof_text() or f"{result.name}: {result.status}" + (f"\n{result.error}" if result.error else "")
-    (out / "proof.txt").write_text(text if text.endswith("\n") else text + "\n")
-    written.append(out / "proof.txt")
+    data = result.to_json(with_proof=False)
     if result.diagram is not None:
-        draw_figure(result.diagram, out / "figure.png", aux=frozenset(result.aux), title=f"{result.name}: {result.status}")
-        written.append(out / "figure.png")
-    return written
+        data["figure"] = scene(result.diagram, frozenset(result.aux), title=f"{result.name}: {result.status}")
+    data["proof"] = result.proof
+    return data
+
+
+def write_outputs(result: Result, out: str | os.PathLike) -> list[Path]:
+    """Write proof.json, proof.txt, figure.png, figure.svg and proof.html into ``out``."""
+    from geosolver.render.outputs import write_all
+
+    return write_all(saved_result(result), out)

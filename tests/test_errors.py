@@ -92,7 +92,7 @@ CASES: dict[str, Case] = {
     "missing_goal": Case(f"{TRI} ?", 2, 25, ["expected a goal after '?'"]),
     "two_questions": Case(f"{TRI} ? coll a b c ? coll a b c", 2, 37, ["a problem has one '?'"]),
     "nothing_before_question": Case("? coll a b c", 2, 1, ["expected clauses before '?'"]),
-    "comma_between_names": Case(f"a, b c = triangle a b c", 2, 2, ["separated by spaces, not ','"],
+    "comma_between_names": Case("a, b c = triangle a b c", 2, 2, ["separated by spaces, not ','"],
                                 "a, b c = triangle a b c"),
     "empty_construction": pytest.param(
         Case(f"{TRI}; d = midpoint d a b,, on_line d a b", 2, 44, ["empty construction between ','"],
@@ -493,7 +493,7 @@ def test_draw_syntax_error_in_a_file(tmp_path, capsys):
     [
         (["check", f"{TRI}; d = midpont d a b"], 2, "<text>:1:29", "did you mean 'midpoint'"),
         (["check", f"{TRI} ? coll a b c"], 1, "<text>:1:26", "is false in the figure"),
-        (["check", f"a, b c = triangle a b c"], 2, "<text>:1:2", "not ','"),
+        (["check", "a, b c = triangle a b c"], 2, "<text>:1:2", "not ','"),
         (["check", "é b c = triangle é b c"], 2, "<text>:1:1", "U+00E9"),
         (["check", "missing_problem_file.txt"], 2, "missing_problem_file.txt:1:1", "no such problem file"),
         (["check", TRI, "--seed", "abc"], 2, None, "invalid int value"),

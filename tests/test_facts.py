@@ -1,7 +1,6 @@
 """Canonical facts: every spelling of one fact is the same Fact, and truth is kept."""
 
 import itertools
-import random
 from fractions import Fraction as F
 
 import numpy as np

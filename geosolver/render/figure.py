@@ -138,8 +138,8 @@ def _line_extent(names: set[str], P: dict) -> tuple[np.ndarray, np.ndarray]:
     return c + (lo - pad) * u, c + (hi + pad) * u
 
 
-def _view(d: Diagram, objs: Objects) -> tuple[float, float, float, float]:
-    pts = np.array(list(d.points.values()))
+def _view(P: dict, objs: Objects) -> tuple[float, float, float, float]:
+    pts = np.array(list(P.values()))
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     size = float(max(hi - lo)) or 1.0
     for c, r in objs.circles:
@@ -152,9 +152,8 @@ def _view(d: Diagram, objs: Objects) -> tuple[float, float, float, float]:
     return mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half
 
 
-def _label_positions(d: Diagram, objs: Objects, radius: float) -> dict[str, np.ndarray]:
+def _label_positions(P: dict, objs: Objects, radius: float) -> dict[str, np.ndarray]:
     """Put each label where it is farthest from points, lines, circles and other labels."""
-    P = d.points
     segs = [_line_extent(grp, P) for grp in objs.lines] + [(P[a], P[b]) for a, b in objs.segments]
     seg_a = np.array([a for a, _ in segs]).reshape(-1, 2)
     seg_b = np.array([b for _, b in segs]).reshape(-1, 2)
@@ -186,20 +185,57 @@ def _label_positions(d: Diagram, objs: Objects, radius: float) -> dict[str, np.n
     return placed
 
 
+def scene(d: Diagram, aux=frozenset(), title: str | None = None) -> dict:
+    """Everything a renderer needs to draw the figure, as plain JSON data (the proof
+    page, ``geosolver render`` and the exports read this, never the diagram)."""
+    P = d.points
+    objs, goal = construction_objects(d), goal_objects(d)
+    everything = Objects(objs.lines + goal.lines, objs.segments | goal.segments, objs.circles + goal.circles)
+    x0, x1, y0, y1 = _view(P, everything)
+    labels = _label_positions(P, everything, 0.032 * (x1 - x0))
+
+    def layer(o: Objects) -> dict:
+        lines = []
+        for grp in o.lines:
+            a, b = _line_extent(grp, P)
+            lines.append({"points": sorted(grp, key=list(P).index), "from": [float(a[0]), float(a[1])],
+                          "to": [float(b[0]), float(b[1])]})
+        return {
+            "lines": lines,
+            "segments": [list(s) for s in sorted(o.segments)],
+            "circles": [{"center": [float(c[0]), float(c[1])], "radius": float(r)} for c, r in o.circles],
+        }
+
+    aux = set(aux)
+    return {
+        "title": title if title is not None else d.problem.name,
+        "goal": "; ".join(str(gl.statement) for gl in d.problem.goals),
+        "view": [float(x0), float(x1), float(y0), float(y1)],
+        "points": [{"name": n, "x": float(p[0]), "y": float(p[1]), "aux": n in aux,
+                    "label": [float(labels[n][0]), float(labels[n][1])]} for n, p in P.items()],
+        "construction": layer(objs),
+        "highlight": layer(goal),
+    }
+
+
 def draw_figure(d: Diagram, path: Path, aux: set[str] | frozenset[str] = frozenset(), title: str | None = None) -> Path:
     """Write the figure of the diagram to ``path`` (.png or .svg).
 
     ``aux`` names auxiliary points (drawn in a distinct colour, with the
     objects that involve them dashed).
     """
+    return draw_scene(scene(d, aux, title), path)
+
+
+def draw_scene(sc: dict, path: Path) -> Path:
+    """Draw a scene (``scene()``, or the ``figure`` of a proof.json) to a .png or .svg file."""
+    from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle as CirclePatch
 
-    P = d.points
-    objs, goal = construction_objects(d), goal_objects(d)
-    everything = Objects(objs.lines + goal.lines, objs.segments | goal.segments, objs.circles + goal.circles)
-    x0, x1, y0, y1 = _view(d, everything)
+    aux = {p["name"] for p in sc["points"] if p["aux"]}
+    x0, x1, y0, y1 = sc["view"]
     fig = Figure(figsize=(7, 7.4))
     FigureCanvasAgg(fig)
     ax = fig.add_axes([0.02, 0.02, 0.96, 0.9])
@@ -215,33 +251,29 @@ def draw_figure(d: Diagram, path: Path, aux: set[str] | frozenset[str] = frozens
             return dict(color=AUX, lw=LINE_W, ls="--", zorder=2)
         return dict(color=INK, lw=LINE_W, zorder=2)
 
-    for layer, highlight in ((objs, False), (goal, True)):
-        for grp in layer.lines:
-            a, b = _line_extent(grp, P)
-            ax.plot([a[0], b[0]], [a[1], b[1]], **style(grp, highlight))
-        for a, b in sorted(layer.segments):
-            ax.plot([P[a][0], P[b][0]], [P[a][1], P[b][1]], **style((a, b), highlight))
-        for c, r in layer.circles:
+    xy = {p["name"]: (p["x"], p["y"]) for p in sc["points"]}
+    for key, highlight in (("construction", False), ("highlight", True)):
+        layer = sc[key]
+        for ln in layer["lines"]:
+            (ax_, ay), (bx, by) = ln["from"], ln["to"]
+            ax.plot([ax_, bx], [ay, by], **style(ln["points"], highlight))
+        for a, b in layer["segments"]:
+            ax.plot([xy[a][0], xy[b][0]], [xy[a][1], xy[b][1]], **style((a, b), highlight))
+        for c in layer["circles"]:
             st = style((), highlight)
-            ax.add_patch(CirclePatch(tuple(c), r, fill=False, color=st["color"], lw=st["lw"], zorder=st["zorder"]))
-
-    span = x1 - x0
-    labels = _label_positions(d, everything, 0.032 * span)
-    for name, p in P.items():
-        color = AUX if name in aux else INK
-        ax.plot([p[0]], [p[1]], "o", ms=4.5, color=color, zorder=4)
-        q = labels[name]
-        ax.text(q[0], q[1], name, fontsize=12, color=color, ha="center", va="center", zorder=5,
+            ax.add_patch(CirclePatch(tuple(c["center"]), c["radius"], fill=False, color=st["color"], lw=st["lw"],
+                                     zorder=st["zorder"]))
+    for p in sc["points"]:
+        color = AUX if p["aux"] else INK
+        ax.plot([p["x"]], [p["y"]], "o", ms=4.5, color=color, zorder=4)
+        q = p["label"]
+        ax.text(q[0], q[1], p["name"], fontsize=12, color=color, ha="center", va="center", zorder=5,
                 bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.7))
-    head = title if title is not None else d.problem.name
-    goal_text = "; ".join(str(gl.statement) for gl in d.problem.goals)
-    fig.text(0.5, 0.975, head, ha="center", va="top", fontsize=11)
-    if goal_text:
-        fig.text(0.5, 0.945, f"goal: {goal_text}", ha="center", va="top", fontsize=10, color=GOAL)
+    fig.text(0.5, 0.975, sc["title"], ha="center", va="top", fontsize=11)
+    if sc["goal"]:
+        fig.text(0.5, 0.945, f"goal: {sc['goal']}", ha="center", va="top", fontsize=10, color=GOAL)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    from matplotlib import rc_context
-
     with rc_context({"svg.fonttype": "none"}):  # SVG labels stay text, editable and searchable
         fig.savefig(path, dpi=150)
     return path
