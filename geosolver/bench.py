@@ -38,15 +38,15 @@ from typing import Callable
 
 from geosolver.errors import GeoError
 from geosolver.language import Entry, find_entries
+from geosolver.suites import SUITES as NAMED_SUITES
+from geosolver.suites import SuiteError, suite_path
 
 STATUSES = ("solved", "saturated", "timeout", "error")  # as in geosolver.solve
 RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "error", "seed", "version")
 GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
 DEFAULT_MEMORY_MB = 4096
-DEFAULT_DATA = Path("..") / "shared" / "anchors" / "alphageometry"  # relative to the current directory
-
-# AlphaGeometry's two suites: the name on the command line -> the file in $GEOSOLVER_DATA
-SUITES = {"imo-ag-30": "imo_ag_30.txt", "jgex-ag-231": "jgex_ag_231.txt"}
+# AlphaGeometry's two suites: the name on the command line -> its file
+SUITES = {name: s.file for name, s in NAMED_SUITES.items()}
 # AlphaGeometry's published results on them (Trinh et al., Nature 2024): (system, solved, total)
 PUBLISHED = {
     "imo-ag-30": [("AlphaGeometry DDAR", 14, 30), ("AlphaGeometry", 25, 30)],
@@ -90,18 +90,13 @@ def suite_label(suite: str | os.PathLike) -> str:
 
 
 def resolve_suite(suite: str | os.PathLike) -> Path:
-    """The problem file of a suite: a path, or a known suite name looked up in $GEOSOLVER_DATA."""
+    """The problem file of a suite: a path, or a known suite name (``geosolver.suites``)."""
     s = str(suite)
     if s in SUITES:
-        env = os.environ.get("GEOSOLVER_DATA")
-        path = Path(env or DEFAULT_DATA) / SUITES[s]
-        if not path.is_file():
-            where = f"GEOSOLVER_DATA={env}" if env else f"GEOSOLVER_DATA is not set; the default is {DEFAULT_DATA}"
-            raise BenchError(
-                f"suite {s!r} needs {SUITES[s]}, not found at {path} ({where}); "
-                "set GEOSOLVER_DATA to the folder holding AlphaGeometry's problem files"
-            )
-        return path
+        try:
+            return suite_path(s)
+        except SuiteError as e:
+            raise BenchError(e.message) from None
     path = Path(s)
     if not path.is_file():
         known = ", ".join(SUITES)

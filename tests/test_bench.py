@@ -170,7 +170,9 @@ def test_bad_input_exits_2(args, message, suite, tmp_path, capsys, monkeypatch):
     existing = tmp_path / "existing.jsonl"
     existing.write_text(json.dumps({"name": "thales", "status": "solved", "seconds": 0.1, "mode": "ddar",
                                     "seed": 0}) + "\n")
-    monkeypatch.setenv("GEOSOLVER_DATA", str(tmp_path))  # no AlphaGeometry files there
+    monkeypatch.setenv("GEOSOLVER_DATA", str(tmp_path))  # no AlphaGeometry files there,
+    monkeypatch.setenv("GEOSOLVER_CACHE", str(tmp_path / "cache"))  # none cached,
+    monkeypatch.setenv("GEOSOLVER_SUITE_URL", (tmp_path / "offline").as_uri())  # and no way to fetch them
     monkeypatch.chdir(tmp_path)
     argv = [a.format(suite=suite, existing=existing) for a in args]
     code, _, err = _bench(argv, capsys)
