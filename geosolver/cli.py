@@ -134,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
                         description="Render a result saved by `geosolver solve --out`: figure, page or text.",
                         epilog=_RENDER_EXAMPLES, formatter_class=fmt)
     rd.add_argument("result", metavar="proof.json", help="a proof.json written by `geosolver solve --out`")
-    rd.add_argument("--format", "-f", choices=["png", "svg", "html", "txt"], default=None,
+    rd.add_argument("--format", "-f", choices=["png", "svg", "html", "txt", "asy", "ggb"], default=None,
                     help="what to write (default: from the -o suffix, else html)")
     rd.add_argument("-o", "--output", help="the file to write (default: beside proof.json, proof.html / figure.png ...)")
     return p
@@ -147,9 +147,9 @@ def _cmd_render(args) -> int:
 
     result = load_result(args.result)
     fmt = args.format or (Path(args.output).suffix.lstrip(".").lower() if args.output else "html")
-    if fmt not in ("png", "svg", "html", "txt"):
-        raise GeoError(f"cannot tell the format from {args.output!r}: pass --format png|svg|html|txt")
-    default = {"html": "proof.html", "txt": "proof.txt", "png": "figure.png", "svg": "figure.svg"}[fmt]
+    if fmt not in ("png", "svg", "html", "txt", "asy", "ggb"):
+        raise GeoError(f"cannot tell the format from {args.output!r}: pass --format png|svg|html|txt|asy|ggb")
+    default = {"html": "proof.html", "txt": "proof.txt"}.get(fmt, f"figure.{fmt}")
     out = Path(args.output) if args.output else Path(args.result).with_name(default)
     print(f"wrote {render(result, fmt, out)}")
     return EXIT_OK

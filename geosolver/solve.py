@@ -144,7 +144,7 @@ def saved_result(result: Result) -> dict:
 
 
 def write_outputs(result: Result, out: str | os.PathLike) -> list[Path]:
-    """Write proof.json, proof.txt, figure.png, figure.svg and proof.html into ``out``."""
+    """Write proof.json, proof.txt, proof.html and figure.png/.svg/.asy/.ggb into ``out``."""
     from geosolver.render.outputs import write_all
 
     return write_all(saved_result(result), out)

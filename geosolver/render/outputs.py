@@ -1,4 +1,4 @@
-"""Files made from a saved result (``proof.json``): figure.png, figure.svg, proof.html, proof.txt.
+"""Files made from a saved result (``proof.json``): figure.png/.svg/.asy/.ggb, proof.html, proof.txt.
 
 Everything here reads the result's JSON only (its ``figure`` scene and its
 ``proof``), so ``geosolver render`` can redo any of them without solving.
@@ -13,7 +13,7 @@ from pathlib import Path
 from ddar.proof import format_proof
 from geosolver.errors import GeoError, Location
 
-FORMATS = ("png", "svg", "html", "txt")
+FORMATS = ("png", "svg", "html", "txt", "asy", "ggb")
 
 
 def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
@@ -29,6 +29,16 @@ def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
 
         path.write_text(proof_page(result), encoding="utf-8")
         return path
+    if fmt == "asy":
+        from geosolver.render.exports import asymptote
+
+        path.write_text(asymptote(result["figure"]), encoding="utf-8")
+        return path
+    if fmt == "ggb":
+        from geosolver.render.exports import geogebra
+
+        path.write_bytes(geogebra(result["figure"]))
+        return path
     if fmt == "txt":
         proof = result.get("proof")
         text = format_proof(proof) if proof else f"{result.get('name')}: {result.get('status')}\n"
@@ -40,14 +50,15 @@ def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
 
 
 def write_all(result: dict, out: str | os.PathLike) -> list[Path]:
-    """proof.json, proof.txt, figure.png, figure.svg and proof.html in the folder ``out``."""
+    """proof.json, proof.txt, proof.html and the figure as .png, .svg, .asy, .ggb in the folder ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "proof.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     written = [out / "proof.json", render(result, "txt", out / "proof.txt")]
     if result.get("figure"):
-        written += [render(result, "png", out / "figure.png"), render(result, "svg", out / "figure.svg"),
-                    render(result, "html", out / "proof.html")]
+        written += [render(result, fmt, out / name) for fmt, name in (
+            ("png", "figure.png"), ("svg", "figure.svg"), ("html", "proof.html"), ("asy", "figure.asy"),
+            ("ggb", "figure.ggb"))]
     return written
 
 
