@@ -166,15 +166,19 @@ def _child(target: Callable[[Task], dict], task: Task, conn: Connection, memory_
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    conn.send(guarded(target, task, memory_mb))
+    conn.close()
+
+
+def guarded(target: Callable[[Task], dict], task: Task, memory_mb: int = 0) -> tuple[str, dict | str]:
+    """('ok', record) or ('error', message): what a worker (a process, or a Ray task) reports."""
     try:
-        out = ("ok", target(task))
+        return ("ok", target(task))
     except MemoryError:
         limit = f" (over the {memory_mb} MB limit; raise it with --memory)" if memory_mb > 0 else ""
-        out = ("error", "out of memory" + limit)
+        return ("error", "out of memory" + limit)
     except Exception as e:  # a bug in the engine: record it against this problem and carry on
-        out = ("error", f"internal error: {type(e).__name__}: {e}")
-    conn.send(out)
-    conn.close()
+        return ("error", f"internal error: {type(e).__name__}: {e}")
 
 
 # --- the parent side ------------------------------------------------------------
@@ -306,6 +310,8 @@ def run_bench(
     seed: int = 0,
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress: bool | None = None,
+    executor: str = "local",
+    ray_address: str | None = None,
 ) -> list[dict]:
     """Solve the problems of ``suite``, appending one record per problem to ``out``.
 
@@ -318,6 +324,8 @@ def run_bench(
     """
     if timeout <= 0:
         raise BenchError(f"--timeout must be positive, got {timeout:g}")
+    if executor not in ("local", "ray"):
+        raise BenchError(f"--executor must be 'local' or 'ray', got {executor!r}")
     if workers is not None and workers < 1:
         raise BenchError(f"--workers must be at least 1, got {workers}")
     if memory_mb < 0:
@@ -379,7 +387,12 @@ def run_bench(
                 os.fsync(f.fileno())
                 bar.update(record)
 
-            run_tasks(tasks, on_done, workers, memory_mb=memory_mb)
+            if executor == "ray":
+                from geosolver.bench_ray import run_tasks_ray
+
+                run_tasks_ray(tasks, on_done, workers, memory_mb=memory_mb, address=ray_address)
+            else:
+                run_tasks(tasks, on_done, workers, memory_mb=memory_mb)
     finally:
         bar.close()
         if old_term is not None:

@@ -130,6 +130,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", "-s", type=int, default=0, help="seed of the random figures (default 0)")
     b.add_argument("--memory", type=int, default=4096, metavar="MB",
                    help="memory limit of each problem's process in MB (default 4096; 0: none)")
+    b.add_argument("--executor", choices=["local", "ray"], default="local",
+                   help="where problems run: local processes (default) or a Ray cluster "
+                        "(pip install 'geosolver[distributed]')")
+    b.add_argument("--ray-address", metavar="ADDR", default=None,
+                   help="the Ray cluster to join (default: $RAY_ADDRESS, else a local Ray instance)")
     rd = sub.add_parser("render", help="re-render a saved proof (proof.json) without solving",
                         description="Render a result saved by `geosolver solve --out`: figure, page or text.",
                         epilog=_RENDER_EXAMPLES, formatter_class=fmt)
@@ -186,7 +191,8 @@ def _cmd_bench(args) -> int:
 
     names = [n.strip() for n in args.names.split(",") if n.strip()] if args.names else None
     records = run_bench(args.suite, mode=args.mode, timeout=args.timeout, workers=args.workers, out=args.out,
-                        resume=args.resume, names=names, seed=args.seed, memory_mb=args.memory)
+                        resume=args.resume, names=names, seed=args.seed, memory_mb=args.memory,
+                        executor=args.executor, ray_address=args.ray_address)
     print(summary_table(records, args.suite), end="")
     return EXIT_OK
 
