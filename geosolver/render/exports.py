@@ -81,6 +81,49 @@ def _ggb_label(name: str) -> str:
     return s if s[:1].isalpha() else "P" + s
 
 
+# How GeoGebra builds what a construction makes, where it has a command for it
+# ({0}, {1}, ...: the construction's input points).  Points made otherwise, or
+# as one of two intersections of a circle, stay free points where they were drawn.
+_GGB_POINT = {
+    "midpoint": "Midpoint({0}, {1})",
+    "foot": "ClosestPoint(Line({1}, {2}), {0})",
+    "mirror": "Reflect({0}, {1})",
+    "reflect": "Reflect({0}, Line({1}, {2}))",
+    "circle": "TriangleCenter({0}, {1}, {2}, 3)",
+    "orthocenter": "TriangleCenter({0}, {1}, {2}, 4)",
+    "incenter": "TriangleCenter({0}, {1}, {2}, 1)",
+    "intersection_ll": "Intersect(Line({0}, {1}), Line({2}, {3}))",
+    "parallelogram": "{2} + {0} - {1}",
+    "shift": "{1} + {0} - {2}",
+}
+_GGB_OUTPUTS = {  # constructions that make several points: one template per output
+    "centroid": ("Midpoint({1}, {2})", "Midpoint({2}, {0})", "Midpoint({0}, {1})", "TriangleCenter({0}, {1}, {2}, 2)"),
+}
+_GGB_LINE = {  # constructions that put a point on a line: two of them make an intersection
+    "on_line": "Line({0}, {1})",
+    "on_pline": "Line({0}, Line({1}, {2}))",
+    "on_tline": "PerpendicularLine({0}, Line({1}, {2}))",
+    "on_bline": "PerpendicularBisector({0}, {1})",
+}
+
+
+def _ggb_definition(made_by: list[dict], labels: dict[str, str]) -> str | None:
+    """GeoGebra's expression for a constructed point, or None (a free point)."""
+    def fill(template: str, args: list[str]) -> str:
+        return template.format(*(labels[a] for a in args))
+
+    if len(made_by) == 1 and made_by[0]["construction"] in _GGB_POINT:
+        c = made_by[0]
+        return fill(_GGB_POINT[c["construction"]], c["args"])
+    if len(made_by) == 1 and made_by[0]["construction"] in _GGB_OUTPUTS:
+        c = made_by[0]
+        return fill(_GGB_OUTPUTS[c["construction"]][c.get("output", 0)], c["args"])
+    if len(made_by) == 2 and all(c["construction"] in _GGB_LINE for c in made_by):
+        a, b = (fill(_GGB_LINE[c["construction"]], c["args"]) for c in made_by)
+        return f"Intersect({a}, {b})"
+    return None
+
+
 def geogebra_xml(sc: dict) -> str:
     """The ``geogebra.xml`` of the figure: points, then lines/segments/circles defined on them."""
     labels: dict[str, str] = {}
@@ -103,6 +146,9 @@ def geogebra_xml(sc: dict) -> str:
 
     for p in sc["points"]:
         color = (255, 127, 14) if p["aux"] else (31, 45, 61)
+        definition = _ggb_definition(p.get("made_by", []), labels)
+        if definition is not None:  # a dependent point: GeoGebra recomputes it when its inputs move
+            points.append(f'<expression label={quoteattr(labels[p["name"]])} exp={quoteattr(definition)}/>')
         points.append(element("point", labels[p["name"]],
                               f'<coords x="{p["x"]:.9f}" y="{p["y"]:.9f}" z="1"/><pointSize val="4"/>', color))
     n = 0

@@ -207,12 +207,20 @@ def scene(d: Diagram, aux=frozenset(), title: str | None = None) -> dict:
         }
 
     aux = set(aux)
+    made_by: dict[str, list[dict]] = {}
+    for clause in d.problem.clauses:
+        for call in clause.calls:
+            c = call.construction
+            args = [call.points[a] for a in c.inputs]
+            for k, out in enumerate(c.outputs):
+                made_by.setdefault(call.points[out], []).append({"construction": c.name, "args": args, "output": k})
     return {
         "title": title if title is not None else d.problem.name,
         "goal": "; ".join(str(gl.statement) for gl in d.problem.goals),
         "view": [float(x0), float(x1), float(y0), float(y1)],
         "points": [{"name": n, "x": float(p[0]), "y": float(p[1]), "aux": n in aux,
-                    "label": [float(labels[n][0]), float(labels[n][1])]} for n, p in P.items()],
+                    "label": [float(labels[n][0]), float(labels[n][1])], "made_by": made_by.get(n, [])}
+                   for n, p in P.items()],
         "construction": layer(objs),
         "highlight": layer(goal),
     }
