@@ -33,9 +33,10 @@ def _svg(sc: dict) -> str:
             (ax, ay), (bx, by) = ln["from"], ln["to"]
             out.append(f'<line x1="{ax}" y1="{-ay}" x2="{bx}" y2="{-by}" stroke="{c}" stroke-width="{width}"{dash}/>')
         for a, b in layer["segments"]:
-            c = AUX if {a, b} & aux and key == "construction" else color
+            dash = ' stroke-dasharray="{0} {0}"'.format(4 * w) if {a, b} & aux and key == "construction" else ""
+            c = AUX if dash else color
             out.append(f'<line x1="{xy[a][0]}" y1="{xy[a][1]}" x2="{xy[b][0]}" y2="{xy[b][1]}" stroke="{c}" '
-                       f'stroke-width="{width}"/>')
+                       f'stroke-width="{width}"{dash}/>')
         for circ in layer["circles"]:
             cx, cy = circ["center"]
             out.append(f'<circle cx="{cx}" cy="{-cy}" r="{circ["radius"]}" fill="none" stroke="{color}" '
