@@ -169,10 +169,6 @@ class NumericIndex:
         for (a, b), m in self.mid.items():
             self.reflect[m, a] = b
 
-        from ddar.kernels import collinear_triples  # numba loads only when a figure is matched
-
-        self.coll3 = collinear_triples(self.coords, numeric.TOL * self.scale)
-        self._checks: dict[tuple, bool] = {}
         self.similar = self._triangles(congruent=False)
         self.congruent = self._triangles(congruent=True)
 
@@ -192,15 +188,8 @@ class NumericIndex:
         return () if cid is None else self.circles[cid]
 
     def holds(self, pred: str, args, value=None) -> bool:
-        """The strict numeric test of ``ddar/numeric.py`` (value: radians or ratio), remembered."""
-        if len(args) == 3 and pred in ("coll", "ncoll"):
-            c = bool(self.coll3[args[0], args[1], args[2]])
-            return c if pred == "coll" else not c
-        key = (pred, tuple(args), value)
-        ok = self._checks.get(key)
-        if ok is None:
-            ok = self._checks[key] = numeric.holds(pred, [self.coords[i] for i in args], value, self.scale)
-        return ok
+        """The strict numeric test of ``ddar/numeric.py`` (value: radians or ratio)."""
+        return numeric.holds(pred, [self.coords[i] for i in args], value, self.scale)
 
     # -- similar triangles -------------------------------------------------------
 
