@@ -42,18 +42,22 @@ def _frac(q) -> Fraction:
     return Fraction(int(q.numerator), int(q.denominator))
 
 
+def add_scaled(out: dict, coef, expr: dict) -> None:
+    """out += coef * expr, in place, dropping the entries that become zero."""
+    for v, c in expr.items():
+        s = out.get(v, ZERO) + coef * c
+        if s:
+            out[v] = s
+        else:
+            out.pop(v, None)
+
+
 def combine(terms: Iterable[tuple[Fraction, dict]]) -> dict:
     """sum of coef * expr over sparse vectors (any hashable keys), dropping zeros."""
     out: dict = {}
     for coef, expr in terms:
-        if coef == 0:
-            continue
-        for v, c in expr.items():
-            s = out.get(v, ZERO) + coef * c
-            if s:
-                out[v] = s
-            else:
-                out.pop(v, None)
+        if coef != 0:
+            add_scaled(out, coef, expr)
     return out
 
 
@@ -104,12 +108,7 @@ class Table:
                     expr[u] = s
                 else:
                     expr.pop(u, None)
-            for r, k in rprov.items():
-                s = prov.get(r, ZERO) + c * k
-                if s:
-                    prov[r] = s
-                else:
-                    prov.pop(r, None)
+            add_scaled(prov, c, rprov)
         return expr, prov
 
     def _residue_is_zero(self, expr: Expr) -> bool:
