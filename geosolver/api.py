@@ -40,7 +40,7 @@ def check(source: Source, name: str | None = None, seed: int = 0) -> list[CheckR
     if isinstance(source, Problem):
         return [_check_problem(source, seed, time.perf_counter())]
     results = []
-    for entry in find_entries(source, name):
+    for entry in find_entries(_suite_or(source), name):
         t0 = time.perf_counter()
         try:
             problem = parse_entry(entry)
@@ -62,11 +62,20 @@ def _check_problem(problem: Problem, seed: int, t0: float) -> CheckResult:
     return CheckResult(problem.name, "ok", None, None, time.perf_counter() - t0, len(problem.points), goal, d.attempt)
 
 
+def _suite_or(source: Source) -> Source:
+    """A suite's name ('imo-ag-30', 'jgex-ag-231') stands for its file (``geosolver.suites``)."""
+    from geosolver.suites import SUITES, suite_path
+
+    if isinstance(source, str) and source in SUITES:
+        return suite_path(source)
+    return source
+
+
 def load_problem(source: Source, name: str | None = None) -> Problem:
     """Exactly one problem from a file or text (``name`` picks it when there are several)."""
     if isinstance(source, Problem):
         return source
-    entries = find_entries(source, name)
+    entries = find_entries(_suite_or(source), name)
     if len(entries) > 1:
         names = ", ".join(e.name for e in entries[:5]) + (", ..." if len(entries) > 5 else "")
         raise GeoError(

@@ -61,3 +61,11 @@ def test_offline_is_a_clear_error(no_data, monkeypatch):
     assert "downloading" in msg and "GEOSOLVER_DATA" in msg and "imo_ag_30.txt" in msg
     with pytest.raises(SuiteError, match="unknown suite"):
         suite_path("imo-ag-31")
+
+
+def test_commands_take_a_suite_name(anchors, monkeypatch):
+    import geosolver
+
+    monkeypatch.setenv("GEOSOLVER_DATA", str(anchors))
+    assert geosolver.load_problem("imo-ag-30", "translated_imo_2004_p5").name == "translated_imo_2004_p5"
+    assert len(geosolver.check("jgex-ag-231")) == 231
