@@ -15,10 +15,11 @@ when their normal forms agree (``key``), which is how all implied equalities
 are found by grouping instead of by enumerating rules.
 
 Rows stay exact combinations of the added equations (the modular variable is
-reduced mod 1 only when comparing).  A combination with fractional
-coefficients of equations that hold mod pi can pick the wrong branch (2x = 0
-gives x = 0 or pi/2): the engine therefore confirms every derived angle fact
-in the figure, as principle 1 requires of every fact anyway.  Each row carries its
+reduced mod 1 only when comparing).  With a modular variable, a combination
+with fractional coefficients can pick the wrong branch (2x = 0 gives x = 0 or
+pi/2); the engine therefore does not use one: it lifts angle equations to
+exact real ones with the figure's help (``ddar/ar.py``), which makes its angle
+proofs proofs of the configuration drawn.  Each row carries its
 provenance (which added equations, with which coefficients, make it), so an
 implied equality comes with the exact combination that proves it (``explain``).
 """

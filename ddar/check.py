@@ -230,7 +230,7 @@ class _Checker:
                 self.err(f"{where} #{k + 1}: {e}")
         return out
 
-    def run(self, premises: list[dict] | None) -> list[str]:
+    def run(self, premises: list[dict] | None, goals_given: list[dict] | None = None) -> list[str]:
         p = self.proof
         if not isinstance(p, dict):
             return [f"proof: must be a JSON object, got {type(p).__name__}"]
@@ -260,6 +260,11 @@ class _Checker:
                     goals.append(_fact(g, self.ids))
                 except ValueError as e:
                     self.err(f"goals #{k}: {e}")
+        if goals_given is not None:  # the problem's goals, read independently: the proof must prove them
+            wanted = self.facts_of(goals_given, "goals argument")
+            if wanted is not None and wanted != set(goals):
+                said = ", ".join(self.text(g) for g in sorted(wanted))
+                self.err(f"goals: the proof's goals are not the problem's ({said})")
         steps = p.get("steps")
         if not isinstance(steps, list) or not steps:
             self.err("steps: must be a non-empty list")
@@ -471,22 +476,23 @@ class _Checker:
                 self.err(f"{where}: {self.text(fact)} has points ({extra_names}) not in {self.text(whole)}")
 
 
-def check_proof(proof: dict, premises: list[dict] | None = None) -> list[str]:
+def check_proof(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None) -> list[str]:
     """Every error in ``proof`` (empty: accepted).
 
     ``premises``: the problem's premises as JSON facts, read independently of
-    the proof; premise steps must be among them.  Without it the proof's own
-    ``premises`` field is trusted.
+    the proof; premise steps must be among them.  ``goals``: the problem's
+    goals, likewise; the proof's goals must be exactly these.  Without them
+    the proof's own fields are trusted.
     """
     try:
-        return _Checker(proof).run(premises)
+        return _Checker(proof).run(premises, goals)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError) as e:
         # A last guard: malformed input must give a message, never an exception.
         return [f"proof: malformed ({type(e).__name__}: {e})"]
 
 
-def verify(proof: dict, premises: list[dict] | None = None) -> None:
+def verify(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None) -> None:
     """Raise ProofRejected, listing every error, unless the proof checks."""
-    errors = check_proof(proof, premises)
+    errors = check_proof(proof, premises, goals)
     if errors:
         raise ProofRejected("\n".join(errors))

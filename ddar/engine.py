@@ -171,7 +171,8 @@ class Engine:
                 self._waiting.setdefault(f, []).append(k)
             if not missing:
                 self._fire(inst)
-        self._matched = True
+        # a match cut short by the deadline is redone (new instances only) by the next saturate
+        self._matched = time.perf_counter() <= deadline
 
     def saturate(self, goals: Iterable[Fact] = (), limits: Limits | None = None) -> Report:
         """Deduce until the goals are proved, nothing more follows, or a limit is hit."""
@@ -267,9 +268,14 @@ class Engine:
             t = self._targets[key] = [(v, c.numerator * pow(c.denominator, -1, _P) % _P) for v, c in expr.items()]
         return t
 
-    def _free_value(self, v: int) -> int:
-        # one fixed pseudo-random value per variable (deterministic across runs)
-        return (v * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % _P or 1
+    @staticmethod
+    def _free_value(v: int) -> int:
+        """One fixed pseudo-random value per variable (splitmix64: deterministic across runs,
+        and not linear in v, which would make d(ij) - d(ik) - d(lj) + d(lk) vanish)."""
+        z = (v * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        return (z ^ (z >> 31)) % _P or 1
 
     def _ar_round(self, goals: list[Fact], deadline: float) -> int:
         """Prove by AR (or as part of a larger proved fact) what instances and goals wait for."""

@@ -131,7 +131,8 @@ def read_records(path: str | os.PathLike) -> list[dict]:
             rec = json.loads(line)
         except json.JSONDecodeError:
             rec = None
-        if not isinstance(rec, dict) or not isinstance(rec.get("name"), str) or rec.get("status") not in STATUSES:
+        if (not isinstance(rec, dict) or not isinstance(rec.get("name"), str) or rec.get("status") not in STATUSES
+                or not isinstance(rec.get("seconds"), (int, float))):
             print(f"geosolver bench: warning: {path}:{lineno}: not a result record, ignored", file=sys.stderr)
             continue
         by_name[rec["name"]] = rec
@@ -333,6 +334,8 @@ def run_bench(
     path = resolve_suite(suite)
     label = suite_label(suite)
     out = Path(out) if out is not None else Path(f"bench-{label}.jsonl")
+    if out.is_dir():
+        raise BenchError(f"--out {out} is a folder: name the .jsonl file to write")
     entries = find_entries(path)  # parsing each problem is left to its worker
     by_name: dict[str, Entry] = {}
     for e in entries:

@@ -3,11 +3,14 @@
 Same records, same JSONL file, same resume and progress as the local
 executor: only where each problem runs changes.  Each problem is one Ray task
 (``max_calls=1``: a fresh worker process each, like the local executor's
-process per problem), at most ``workers`` in flight so that a problem's clock
-starts when it starts, cancelled (force: its process is killed) when it runs
-past its budget.  Memory: the task asks Ray for ``memory_mb`` as a scheduling
-resource and Ray's memory monitor kills runaways (an address-space limit, as
-the local executor sets, would break Ray's own worker).
+process per problem), at most ``workers`` in flight, each on one CPU, so
+that a problem's clock starts when it is handed to Ray (a Ray worker's
+start-up falls within the grace period); ``workers`` should not exceed the
+cluster's CPUs, or tasks would wait on their own clock.  A task running past
+its budget is cancelled with force (its process is killed).  Memory: Ray's
+memory monitor kills runaways; the local executor's address-space limit would
+break Ray's own worker, and asking Ray for memory as a resource would hold
+tasks back while their clocks run (``memory_mb`` is not used here).
 
 Ray is an optional dependency: ``pip install 'geosolver[distributed]'``.
 """
@@ -47,10 +50,9 @@ def run_tasks_ray(
             ray.init(ignore_reinit_error=True, log_to_driver=False, logging_level="ERROR", **kwargs)
         except Exception as e:  # noqa: BLE001 - Ray raises many kinds; all mean "no cluster"
             raise BenchError(f"cannot start or reach Ray ({address or 'local instance'}): {e}") from None
-    options = {"max_calls": 1, "max_retries": 0, "num_cpus": 1}
-    if memory_mb > 0:
-        options["memory"] = memory_mb << 20
-    remote = ray.remote(**options)(_run)
+    # No `memory` resource request: a task held back for memory would spend its clock
+    # queueing.  At most `workers` tasks are in flight, each on one CPU, so each starts at once.
+    remote = ray.remote(max_calls=1, max_retries=0, num_cpus=1)(_run)
     todo = list(tasks)
     running: dict = {}  # ref -> (task, started, deadline)
     try:

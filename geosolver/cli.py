@@ -1,7 +1,9 @@
 """The `geosolver` command.
 
-Exit codes: 0 all is well; 1 a goal is false or a figure cannot be built;
-2 bad input (syntax, unknown construction, missing file, bad option).
+Exit codes: 0 all is well; 1 a goal is false or a figure cannot be built
+(`check`), or not proved (`solve`); 2 bad input (syntax, unknown construction,
+missing file, bad option; for `solve` also a goal false in every figure);
+3 an internal error (a bug, such as a proof the checker rejects).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import time
 
 from geosolver.errors import GeoError
 
-EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 _CHECK_EXAMPLES = """\
 examples:
@@ -183,7 +185,9 @@ def _cmd_solve(args) -> int:
             print(f"wrote {path}", file=sys.stderr)
     if r.status == "solved":
         return EXIT_OK
-    return EXIT_BAD_INPUT if r.status == "error" else EXIT_FAIL
+    if r.status == "error":
+        return EXIT_INTERNAL if r.error_kind == "internal" else EXIT_BAD_INPUT
+    return EXIT_FAIL
 
 
 def _cmd_bench(args) -> int:

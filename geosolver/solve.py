@@ -118,11 +118,12 @@ def solve(
         aux = sorted(used_points(proof) - support, key=e.names.index)
         for pt in proof["points"]:
             pt["aux"] = pt["name"] in aux
-        statements = [
-            {"pred": s.pred, "points": list(s.points), "value": None if s.value is None else str(s.value)}
-            for s in problem.premises()
-        ]
-        errors = check_proof(proof, statements)
+        def as_json(s) -> dict:
+            return {"pred": s.pred, "points": list(s.points), "value": None if s.value is None else str(s.value)}
+
+        # the checker gets the problem's own premises and goals, not the engine's reading of them
+        errors = check_proof(proof, [as_json(s) for s in problem.premises()],
+                             [as_json(g.statement) for g in problem.goals])
         if errors:
             result.status, result.error_kind = "error", "internal"
             result.error = "internal error: the proof checker rejected the proof:\n" + "\n".join(errors)

@@ -92,8 +92,12 @@ def _download(suite: Suite, target: Path) -> Path:
     digest = hashlib.sha256(body).hexdigest()
     if digest != suite.sha256:
         raise SuiteError(f"suite {suite.name!r}: {url} has sha256 {digest}, expected {suite.sha256}; not used")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".part")
-    tmp.write_bytes(body)
-    os.replace(tmp, target)  # never a half-written file under the real name
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".part")
+        tmp.write_bytes(body)
+        os.replace(tmp, target)  # never a half-written file under the real name
+    except OSError as e:
+        raise SuiteError(f"suite {suite.name!r}: cannot write the cache {target} ({e}); set GEOSOLVER_CACHE "
+                         "to a writable folder") from None
     return target

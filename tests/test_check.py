@@ -361,3 +361,11 @@ def test_out_of_range_numbers_are_messages():
     p = orthocenter_proof()
     p["steps"][0]["index"] = True
     rejected(p, "index is True")
+
+
+def test_the_problems_goals_are_the_authority():
+    p = orthocenter_proof()
+    assert check_proof(p, goals=p["goals"]) == []
+    cheat = copy.deepcopy(p)
+    cheat["goals"] = [cheat["steps"][0]["fact"]]  # proves a premise instead of the goal
+    assert any("not the problem's" in e for e in check_proof(cheat, goals=p["goals"]))

@@ -73,4 +73,11 @@ def load_result(path: str | os.PathLike) -> dict:
         raise GeoError(f"not a saved result ({e})", where) from None
     if not isinstance(data, dict) or not isinstance(data.get("figure"), dict):
         raise GeoError("not a saved result of `geosolver solve --out` (no 'figure' in it)", where)
+    try:  # render every format once in memory: a damaged file is bad input, not a crash later
+        from geosolver.render.exports import asymptote, geogebra
+        from geosolver.render.page import proof_page
+
+        proof_page(data), asymptote(data["figure"]), geogebra(data["figure"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+        raise GeoError(f"not a valid saved result: {type(e).__name__}: {e}", where) from None
     return data
