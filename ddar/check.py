@@ -239,9 +239,16 @@ class _Checker:
         if not self.read_points(p.get("points")):
             return self.errors
         self.scale = p.get("scale")
+        # the tolerance of every figure check follows the scale: it must be the figure's own
+        # size, not a number that would let nearly collinear points pass for a triangle
+        span = np.ptp(self.coords, axis=0).max() if len(self.coords) > 1 else 1.0
+        size = float(span) if span > 1e-9 else 1.0
         if not _is_real(self.scale) or self.scale <= 0:
             self.err(f"proof: scale must be a positive number, got {self.scale!r}")
-            self.scale = 1.0
+            self.scale = size
+        elif abs(self.scale - size) > 1e-9 * size:
+            self.err(f"proof: scale is {self.scale!r}, but the figure's size (largest extent of its points) is {size!r}")
+            self.scale = size
         allowed = self.facts_of(p.get("premises"), "premises")
         if premises is not None:
             given = self.facts_of(premises, "premises argument")

@@ -369,3 +369,10 @@ def test_the_problems_goals_are_the_authority():
     cheat = copy.deepcopy(p)
     cheat["goals"] = [cheat["steps"][0]["fact"]]  # proves a premise instead of the goal
     assert any("not the problem's" in e for e in check_proof(cheat, goals=p["goals"]))
+
+
+def test_scale_must_be_the_figures_size():
+    p = orthocenter_proof()
+    assert check_proof(p) == []
+    p["scale"] = p["scale"] / 1000  # would make every tolerance a thousand times tighter
+    assert any("figure's size" in e for e in check_proof(p))
