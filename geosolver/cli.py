@@ -85,7 +85,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="geosolver",
-        description="A prover for olympiad plane geometry: check, draw and solve problems "
+        description="A prover for olympiad plane geometry: check, draw, solve and bench problems, render proofs "
         "written in AlphaGeometry's problem language (see docs/LANGUAGE.md).",
     )
     from geosolver import __version__
