@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ddar.check import check_proof
+from ddar.facts import repeats_point
 from ddar.engine import SOLVED, Engine, Limits, Report
 from ddar.proof import build_proof, format_proof, used_points
 from geosolver.diagram import Diagram, build_diagram
@@ -105,6 +106,14 @@ def solve(
         return result
     result.diagram = d
     e = engine_input(d)
+    for goal in problem.goals:
+        if repeats_point(goal.statement.pred, goal.statement.points):
+            where = problem.location(goal.col, token=goal.text)
+            result.error = GeoError(f"the goal '{goal.text}' names a point twice where '{goal.statement.pred}' "
+                                    "needs different points: there is nothing to prove", where, "goal").format()
+            result.error_kind = "goal"
+            result.seconds = time.perf_counter() - t0
+            return result
     engine = Engine(e.coords, e.scale)
     for f in e.premises:
         engine.add_premise(f)

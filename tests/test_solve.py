@@ -238,3 +238,9 @@ def test_adding_an_auxiliary_point_continues_from_the_closure():
     assert second.instances > first.instances
     proof = build_proof(eng.proved, e.goals, e.names, e.coords, e.scale, e.premises, "butterfly_aux")
     assert check_proof(proof) == []
+
+
+def test_a_goal_that_repeats_a_point_is_refused():
+    r = solve("a b c = triangle ? coll a b a")
+    assert r.status == "error" and r.error_kind == "goal" and "names a point twice" in r.error
+    assert _cli("solve", "a b c = triangle ? perp a a b c").returncode == 2  # false in every figure
