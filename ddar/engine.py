@@ -80,6 +80,15 @@ class Report:
     ar_seconds: float = 0.0
 
 
+def kernels_cached() -> bool:
+    """Whether numba's on-disk cache seems to hold the join kernel (else warm_up compiles, ~15 s)."""
+    from pathlib import Path
+
+    from ddar import join_kernel
+
+    return any((Path(join_kernel.__file__).parent / "__pycache__").glob("join_kernel.run_rule-*.nbi"))
+
+
 def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel, on a tiny figure: an orthocenter."""
     from ddar.facts import Fact

@@ -167,8 +167,10 @@ def _cmd_solve(args) -> int:
 
     if args.timeout <= 0:
         raise GeoError(f"--timeout must be positive, got {args.timeout}")
-    from ddar.engine import warm_up
+    from ddar.engine import kernels_cached, warm_up
 
+    if not kernels_cached():
+        print("geosolver: compiling the engine's kernels (first run only, about 15 s)...", file=sys.stderr)
     warm_up()  # numba's kernels: compiled on a machine's first run, off the problem's clock
     r = solve(args.source, args.name, args.mode, args.timeout, args.seed)
     if args.json:
