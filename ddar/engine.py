@@ -174,7 +174,7 @@ class Engine:
             self._seen.add(key)
             k = len(self._instances)
             self._instances.append(inst)
-            missing = [f for f in set(inst.premises) if f not in self.proved]
+            missing = [f for f in dict.fromkeys(inst.premises) if f not in self.proved]  # ordered: deterministic
             self._missing.append(len(missing))
             for f in missing:
                 self._waiting.setdefault(f, []).append(k)

@@ -244,3 +244,17 @@ def test_a_goal_that_repeats_a_point_is_refused():
     r = solve("a b c = triangle ? coll a b a")
     assert r.status == "error" and r.error_kind == "goal" and "names a point twice" in r.error
     assert _cli("solve", "a b c = triangle ? perp a a b c").returncode == 2  # false in every figure
+
+
+def test_proofs_do_not_depend_on_the_hash_seed():
+    """Same problem, same seed: the same proof in any process (Python salts str hashes per process)."""
+    import os
+
+    outs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-m", "geosolver", "solve", str(CLASSICS), "--name", "napoleon", "--json"],
+                             capture_output=True, text=True, cwd=REPO, env=env)
+        assert out.returncode == 0, out.stderr
+        outs.append(json.loads(out.stdout)["proof"])
+    assert outs[0] == outs[1]
