@@ -246,15 +246,18 @@ def test_a_goal_that_repeats_a_point_is_refused():
     assert _cli("solve", "a b c = triangle ? perp a a b c").returncode == 2  # false in every figure
 
 
-def test_proofs_do_not_depend_on_the_hash_seed():
-    """Same problem, same seed: the same proof in any process (Python salts str hashes per process)."""
+def test_results_do_not_depend_on_the_hash_seed(tmp_path: Path):
+    """Same problem, same seed: the same proof and figure in any process (Python salts str
+    hashes per process, so nothing may depend on the order of a set)."""
     import os
 
-    outs = []
+    saved = []
     for hash_seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        out = subprocess.run([sys.executable, "-m", "geosolver", "solve", str(CLASSICS), "--name", "napoleon", "--json"],
-                             capture_output=True, text=True, cwd=REPO, env=env)
+        out = subprocess.run([sys.executable, "-m", "geosolver", "solve", str(CLASSICS), "--name", "nine_point_circle",
+                              "--out", str(tmp_path / hash_seed)], capture_output=True, text=True, cwd=REPO, env=env)
         assert out.returncode == 0, out.stderr
-        outs.append(json.loads(out.stdout)["proof"])
-    assert outs[0] == outs[1]
+        result = json.loads((tmp_path / hash_seed / "proof.json").read_text())
+        result.pop("seconds")
+        saved.append((result, (tmp_path / hash_seed / "figure.asy").read_text()))
+    assert saved[0] == saved[1]

@@ -99,7 +99,7 @@ def construction_objects(d: Diagram) -> Objects:
                     radii.setdefault(f.points[0], set()).update((f.points[1], f.points[3]))
             for center, on in radii.items():
                 if len(on) >= 3:  # three equal radii: a circle about that centre
-                    objs.add_circle(d.points[center], g.norm(d.points[next(iter(on))] - d.points[center]), scale)
+                    objs.add_circle(d.points[center], g.norm(d.points[min(on)] - d.points[center]), scale)
             for f in facts:
                 if f.pred == "cong" and f.points[0] == f.points[2] and len(radii.get(f.points[0], ())) >= 3:
                     continue
@@ -128,10 +128,11 @@ def goal_objects(d: Diagram) -> Objects:
 
 
 def _line_extent(names: set[str], P: dict) -> tuple[np.ndarray, np.ndarray]:
-    pts = np.array([P[n] for n in names])
+    order = list(P)
+    pts = np.array([P[n] for n in sorted(names, key=order.index)])  # a set's order varies by process
     c = pts.mean(axis=0)
     _, _, vt = np.linalg.svd(pts - c)
-    u = vt[0]
+    u = vt[0] if vt[0] @ (pts[-1] - pts[0]) >= 0 else -vt[0]
     t = (pts - c) @ u
     lo, hi = t.min(), t.max()
     pad = 0.06 * (hi - lo)
