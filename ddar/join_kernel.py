@@ -18,6 +18,9 @@ import math
 import numpy as np
 from numba import njit
 
+from ddar.numeric import TOL
+from ddar.numeric_index import ANGLE_TOL, LOGLEN_TOL
+
 # predicate codes
 COLL, CYCLIC, CIRCLE, MIDP, PARA, PERP, EQANGLE, ACONST, CONG, EQRATIO, RCONST, SIMTRI, CONTRI = range(13)
 NCOLL, NPARA, NPERP, SAMESIDE, SAMECLOCK, DIFF = range(13, 19)
@@ -33,9 +36,10 @@ G_PAIR, G_PAIR_ALL, G_SET, G_SET_ALL, G_MIDP_AB, G_MIDP_REFLECT, G_MIDP_ALL, G_C
 # distinctness groups of an atom's variables
 GROUP_PAIRS, GROUP_ALL, GROUP_TRIANGLES = 0, 1, 2
 
-ANGLE_SLACK = 4e-5
-LOG_SLACK = 4e-4
-NUM_TOL = 1e-6  # ddar.numeric.TOL
+# candidates: looser than the strict checks (ddar/numeric_index.py says why)
+ANGLE_SLACK = 4 * ANGLE_TOL
+LOG_SLACK = 4 * LOGLEN_TOL
+NUM_TOL = TOL  # the strict checks, as ddar/numeric.py makes them
 
 
 @njit(cache=True)
@@ -278,9 +282,9 @@ def run_rule(steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_const, 
                     for j in range(nsol):
                         t = -rest / c + j * math.pi / abs(c)
                         if theta:
-                            cls = _find_class(dir_reps, t, 1e-5, math.pi)
+                            cls = _find_class(dir_reps, t, ANGLE_TOL, math.pi)
                         else:
-                            cls = _find_class(len_reps, t, 1e-4, -1.0)
+                            cls = _find_class(len_reps, t, LOGLEN_TOL, -1.0)
                         if cls < 0:
                             continue
                         if row[x] >= 0 or row[y] >= 0:
@@ -309,7 +313,7 @@ def run_rule(steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_const, 
                     for c1 in range(off.shape[0] - 1):
                         c2 = c1
                         if code == PERP:
-                            c2 = _find_class(reps, reps[c1] + math.pi / 2, 1e-5, math.pi)
+                            c2 = _find_class(reps, reps[c1] + math.pi / 2, ANGLE_TOL, math.pi)
                             if c2 < 0:
                                 continue
                         for t1 in range(off[c1], off[c1 + 1]):

@@ -25,6 +25,7 @@ from ddar import numeric
 # be proved), a candidate wrongly dropped costs a deduction.
 ANGLE_TOL = 1e-5
 LENGTH_TOL = 1e-5  # relative to the figure's scale
+LOGLEN_TOL = 10 * LENGTH_TOL  # log-lengths: a relative tolerance, looser for short segments
 
 
 class _Classes:
@@ -89,7 +90,7 @@ class NumericIndex:
         iu, ju = np.triu_indices(n, 1)
         self._dirs = _Classes(self.theta[iu, ju], ANGLE_TOL, math.pi)
         loglen = np.log(np.maximum(self.length[iu, ju], 1e-300))
-        self._lens = _Classes(loglen, LENGTH_TOL * 10, None)
+        self._lens = _Classes(loglen, LOGLEN_TOL, None)
         self.dir = np.full((n, n), -1, dtype=np.int64)
         self.len = np.full((n, n), -1, dtype=np.int64)
         self.dir[iu, ju] = self.dir[ju, iu] = self._dirs.cls
