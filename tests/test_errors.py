@@ -422,20 +422,13 @@ def test_overlong_file_name(length, capsys):
     assert "no such problem file" in first_error(err)["msg"]
 
 
-def test_not_utf8(tmp_path, capsys):
+def test_not_utf8_names_the_file_and_line(tmp_path, capsys):
     f = tmp_path / "latin1.txt"
     f.write_bytes(b"# ok\nname\n\xff\xfe = triangle\n")
     rc, out, err = cli(capsys, "check", str(f))
     assert rc == 2
     assert str(f) in err
     assert "not UTF-8" in first_error(err)["msg"]
-
-
-def test_not_utf8_names_the_line(tmp_path, capsys):
-    f = tmp_path / "latin1.txt"
-    f.write_bytes(b"# ok\nname\n\xff\xfe = triangle\n")
-    rc, out, err = cli(capsys, "check", str(f))
-    assert rc == 2
     assert_error_at(err, str(f), 3, 1)
 
 
