@@ -3,12 +3,17 @@
     python benchmarks/speed.py                      # both suites -> benchmarks/RESULTS.md
     python benchmarks/speed.py --suite imo --out /tmp/imo.md
     python benchmarks/speed.py --profile benchmarks/PROFILE.md   # cProfile of the IMO run
+    python benchmarks/speed.py --compare HEAD~1     # also: each suite on that commit, as ratios
 
 Per problem: status, wall seconds of `geosolver.solve` (figure, matching,
-deduction, traceback and the proof check), the part spent matching rule
-instances and in AR, facts proved, proof steps.  The first problem of a run
+deduction, traceback, the configuration survey and the proof check, which
+rebuilds the figure), the part spent matching rule instances and in AR, facts
+proved, proof steps, and the figure facts the proof states ("as drawn"); per
+suite, how many proofs rely on figure facts of each kind.  The first problem of a run
 pays the imports; the table says so.  Cold start (a fresh process, nothing
-imported or cached) is timed separately with `--cold`.
+imported or cached) is timed separately with `--cold`.  `--compare REF` times
+the suites on another commit too (a git worktree, in its own process, before
+this tree's run) and puts the median ratios in the table.
 
 Data: $GEOSOLVER_DATA (default ../shared/anchors/alphageometry).
 """
@@ -18,12 +23,14 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import json
 import os
 import platform
 import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,9 +48,11 @@ def run_suite(key: str, timeout: float) -> list[dict]:
     for p in geosolver.load_problems(DATA / file):
         r = solve(p, timeout=timeout)
         rep = r.report
+        drawn = [s["fact"]["pred"] for s in r.proof["steps"] if s["kind"] == "figure"] if r.proof else []
         rows.append({
             "name": p.name, "status": r.status, "seconds": r.seconds, "steps": r.proof_steps, "facts": r.facts,
             "match": rep.match_seconds if rep else 0.0, "ar": rep.ar_seconds if rep else 0.0,
+            "drawn": drawn, "note": "note" in r.to_json(with_proof=False),
         })
         print(f"{title} {p.name[-40:]:40} {r.status:9} {r.seconds:7.3f}", file=sys.stderr, flush=True)
     return rows
@@ -57,10 +66,61 @@ def table(title: str, rows: list[dict]) -> str:
     out = [f"### {title}: {len(solved)}/{len(rows)} solved", ""]
     out.append(f"Median seconds over solved problems {med:.3f}; slowest unsolved stops after {worst:.3f} s; "
                f"total {sum(r['seconds'] for r in rows):.1f} s.")
-    out += ["", "| problem | status | seconds | match s | AR s | facts | proof steps |", "|---|---|---|---|---|---|---|"]
+    out += ["", figure_fact_table(solved)]
+    out += ["", "| problem | status | seconds | match s | AR s | facts | proof steps | as drawn |",
+            "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         out.append(f"| {r['name']} | {r['status']} | {r['seconds']:.3f} | {r['match']:.3f} | {r['ar']:.3f} "
-                   f"| {r['facts']} | {r['steps'] or ''} |")
+                   f"| {r['facts']} | {r['steps'] or ''} | {len(r['drawn']) if r['steps'] else ''} |")
+    return "\n".join(out) + "\n"
+
+
+def figure_fact_table(solved: list[dict]) -> str:
+    """How many proofs state a figure fact of each kind (docs/PROOF_FORMAT.md, "As drawn")."""
+    kinds = sorted({k for r in solved for k in r["drawn"]})
+    some = sum(1 for r in solved if r["drawn"])
+    notes = sum(1 for r in solved if r["note"])
+    out = [f"Proofs relying on figure facts: {some} of {len(solved)}; proved for the configuration drawn only"
+           f" (the goal false in some other figure of the problem): {notes}.", "",
+           "| figure fact | proofs citing it | facts stated |", "|---|---|---|"]
+    for k in kinds:
+        out.append(f"| {k} | {sum(1 for r in solved if k in r['drawn'])} | {sum(r['drawn'].count(k) for r in solved)} |")
+    return "\n".join(out)
+
+
+def rows_of(tree: Path, key: str, timeout: float) -> list[dict]:
+    """``run_suite`` in a fresh process with the geosolver of another tree (a worktree)."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]); import speed; "
+            "from ddar.engine import warm_up; warm_up(); "  # kernels compiled before the clock, in both trees
+            "print(json.dumps(speed.run_suite(sys.argv[3], float(sys.argv[4]))))")
+    out = subprocess.run([sys.executable, "-c", code, str(tree), str(REPO / "benchmarks"), key, str(timeout)],
+                         check=True, capture_output=True, text=True, cwd=tree)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compare(ref: str, keys: list[str], timeout: float) -> tuple[dict, str]:
+    """Each suite's rows on commit ``ref`` (run first, in its own worktree and process)."""
+    sha = subprocess.run(["git", "rev-parse", "--short", ref], check=True, capture_output=True, text=True,
+                         cwd=REPO).stdout.strip()
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "ref"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], check=True, capture_output=True, cwd=REPO)
+        try:
+            return {k: rows_of(tree, k, timeout) for k in keys}, sha
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], capture_output=True, cwd=REPO)
+
+
+def ratio_table(ref_rows: dict, rows: dict, sha: str) -> str:
+    out = [f"### Against commit {sha} (run just before, same machine)", "",
+           "| suite | solved then | solved now | median s then | median s now | ratio | total s then | total s now |",
+           "|---|---|---|---|---|---|---|---|"]
+    for key in rows:
+        then, now = ref_rows[key], rows[key]
+        med = [statistics.median(r["seconds"] for r in rs if r["status"] == "solved") for rs in (then, now)]
+        out.append(f"| {SUITES[key][0]} | {sum(r['status'] == 'solved' for r in then)} "
+                   f"| {sum(r['status'] == 'solved' for r in now)} | {med[0]:.3f} | {med[1]:.3f} | {med[1] / med[0]:.2f} "
+                   f"| {sum(r['seconds'] for r in then):.1f} | {sum(r['seconds'] for r in now):.1f} |")
     return "\n".join(out) + "\n"
 
 
@@ -87,6 +147,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "RESULTS.md"))
     ap.add_argument("--profile", metavar="FILE", help="profile the IMO run and write the top functions to FILE")
     ap.add_argument("--cold", action="store_true", help="also time a cold start")
+    ap.add_argument("--compare", metavar="REF", help="also run the suites on this commit and give the ratios")
     args = ap.parse_args()
     if args.profile:
         prof = cProfile.Profile()
@@ -104,8 +165,12 @@ def main() -> int:
              f"one process, problems in file order (the first pays the imports).\n"]
     if args.cold:
         parts.append(cold_start())
+    ref_rows, sha = compare(args.compare, keys, args.timeout) if args.compare else ({}, "")
+    rows = {k: rows_of(REPO, k, args.timeout) if args.compare else run_suite(k, args.timeout) for k in keys}
+    if args.compare:
+        parts.append(ratio_table(ref_rows, rows, sha))
     for k in keys:
-        parts.append(table(SUITES[k][0], run_suite(k, args.timeout)))
+        parts.append(table(SUITES[k][0], rows[k]))
     Path(args.out).write_text("\n".join(parts))
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

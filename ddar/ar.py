@@ -108,7 +108,7 @@ class Translator:
         eqs = self._equations(f)
         return [self.lift(e) for e in eqs] if table == "angle" else eqs
 
-    def _along(self, pts) -> list[int]:
+    def along(self, pts) -> list[int]:
         """The points of a line in their order along it (from the first towards the last)."""
         (x0, y0), (x1, y1) = self.coords[pts[0]], self.coords[pts[-1]]
         return sorted(pts, key=lambda p: (self.coords[p][0] - x0) * (x1 - x0) + (self.coords[p][1] - y0) * (y1 - y0))
@@ -125,7 +125,7 @@ class Translator:
             m, a, b = x
             return [self._sum([(m, a, one), (m, b, -one)]), self._sum([(m, a, one), (m, b, one), (a, b, -one)])]
         if f.pred == "coll":
-            order = self._along(x)
+            order = self.along(x)
             out = []
             for i in range(len(order)):
                 for j in range(i + 2, len(order)):

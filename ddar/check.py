@@ -4,11 +4,18 @@ Why it is independent of the engine: a checker that reused the engine's AR
 tables or matcher would accept whatever those got wrong.  This module shares
 with the engine only what *defines* the problem -- the predicates, the
 canonical form of facts (``ddar/facts.py``), numeric truth in the figure
-(``ddar/numeric.py``) and the rules as data (``ddar/rules.txt``) -- and redoes
-the rest itself: it instantiates each cited rule under the step's binding,
-translates facts to linear equations from the tables of the format document
-(its own code, never ``ddar.algebra``) and checks every AR combination in
-exact rational arithmetic.  Every step's fact is also tested in the figure.
+(``ddar/numeric.py``, ``ddar/figure_facts.py``) and the rules as data
+(``ddar/rules.txt``) -- and redoes the rest itself: it instantiates each cited
+rule under the step's binding, translates facts to linear equations from the
+tables of the format document (its own code, never ``ddar.algebra``) and
+checks every AR combination in exact rational arithmetic.
+
+It reads nothing off the figure that the proof does not state: what a step
+needs from the figure (a rule's non-degeneracy checks, the order of points
+along a line, the branch of an angle chase that divides) must be a figure
+fact the step cites, and figure facts and every step's fact are evaluated on
+the figure the caller rebuilt from the problem (``figure``), never trusting
+the coordinates in the file.
 
 ``check_proof`` returns every problem it finds as a message naming the step;
 it never raises on malformed input.
@@ -26,10 +33,11 @@ from typing import Any
 import numpy as np
 
 from ddar.facts import Fact
-from ddar.predicates import PREDICATES
+from ddar.figure_facts import CHECK_PREDS, FIGURE_PREDS, FigureFact
+from ddar.predicates import PREDICATES, distinct_groups
 from ddar.rules import Atom, Rule, load_rules
 
-FORMAT = "geosolver-proof/1"
+FORMAT = "geosolver-proof/2"
 
 Var = tuple  # ('d', i, j) with i <= j, ('PI',), ('l', i, j), ('LOG', p)
 Eq = dict[Var, Fraction]  # sum of coef * var, meaning 'expr = 0'
@@ -37,6 +45,7 @@ Eq = dict[Var, Fraction]  # sum of coef * var, meaning 'expr = 0'
 PI: Var = ("PI",)
 _NUMBER_RE = re.compile(r"^[+-]?\d+(/\d+)?$")  # exact fractions only: no floats, no exponents
 _FACTOR_LIMIT = 10**6  # trial division bound; larger prime factors are refused, not guessed
+_MOVED = 1e-9  # a point farther than this (times the figure's size) from the rebuilt figure's has moved
 
 
 class ProofRejected(Exception):
@@ -138,17 +147,6 @@ def target_equation(f: Fact, table: str) -> Eq | None:
     return eqs[0] if eqs else None
 
 
-def _apart(a: Atom) -> list[tuple[str, ...]]:
-    """The variables of an atom that must name different points: each pair (line or
-    segment), each triangle, the points of a coll, cyclic, circle, midp or diff."""
-    args = a.args
-    if a.pred in ("simtri", "contri", "sameside", "sameclock"):
-        return [args[:3], args[3:]]
-    if a.pred in ("coll", "ncoll", "cyclic", "circle", "midp", "diff"):
-        return [args]
-    return [args[i : i + 2] for i in range(0, len(args), 2)]
-
-
 def _show(e: Eq, names: list[str]) -> str:
     """An equation's left side for a message, constants first: '1/2 PI - d(ab)'."""
     def var(v: Var) -> str:
@@ -195,6 +193,42 @@ def _fact(obj: Any, ids: dict[str, int]) -> Fact:
     return Fact.make(pred, [ids[p] for p in points], v)
 
 
+def _figure_fact(obj: Any, ids: dict[str, int]) -> FigureFact:
+    """A JSON figure fact (ddar/figure_facts.py) as a FigureFact; ValueError says what is wrong."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"a figure fact must be an object {{pred, points, value}}, got {obj!r}")
+    pred, points, value = obj.get("pred"), obj.get("points"), obj.get("value")
+    if not isinstance(pred, str) or pred not in FIGURE_PREDS:
+        raise ValueError(f"{pred!r} is no figure fact ({', '.join(sorted(FIGURE_PREDS))})")
+    if pred in CHECK_PREDS:
+        f = _fact(obj, ids)
+        return FigureFact(f.pred, f.args)
+    if not isinstance(points, list) or not all(isinstance(p, str) and p in ids for p in points):
+        raise ValueError(f"{pred}: 'points' must be a list of the figure's point names")
+    args = tuple(ids[p] for p in points)
+    if pred == "order":
+        if len(args) < 3 or len(set(args)) != len(args) or value is not None:
+            raise ValueError("order takes three or more different points and no value")
+        return FigureFact(pred, args)
+    if len(args) not in (4, 8) or any(args[k] == args[k + 1] for k in range(0, len(args), 2)):
+        raise ValueError("angle_range takes 4 or 8 points, two different points per line")
+    if not isinstance(value, list) or len(value) != 2:
+        raise ValueError(f"angle_range value must be [low, high] in units of pi, got {value!r}")
+    low, high = (_number(v, "angle_range bound") for v in value)
+    if not 0 < high - low <= 1:
+        raise ValueError(f"angle_range needs low < high <= low + 1, got {value!r}")
+    return FigureFact(pred, args, (low, high))
+
+
+def _angle_expr(x: FigureFact) -> Eq:
+    """The directions an angle_range speaks of: d(p2p3) - d(p0p1) [- d(p6p7) + d(p4p5)]."""
+    a = x.args
+    terms = [(1, _d(a[2], a[3])), (-1, _d(a[0], a[1]))]
+    if len(a) == 8:
+        terms += [(-1, _d(a[6], a[7])), (1, _d(a[4], a[5]))]
+    return _eq(*terms)
+
+
 def _is_real(x: Any) -> bool:
     try:
         return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
@@ -211,6 +245,7 @@ class _Checker:
         self.names: list[str] = []
         self.ids: dict[str, int] = {}
         self.facts: dict[int, Fact] = {}  # step index -> its fact (steps whose fact parsed)
+        self.figures: dict[int, FigureFact] = {}  # step index -> its figure fact (kind 'figure')
 
     def err(self, msg: str) -> None:
         self.errors.append(msg)
@@ -230,13 +265,16 @@ class _Checker:
                 self.err(f"{where} #{k + 1}: {e}")
         return out
 
-    def run(self, premises: list[dict] | None, goals_given: list[dict] | None = None) -> list[str]:
+    def run(self, premises: list[dict] | None, goals_given: list[dict] | None = None,
+            figure: dict[str, Any] | None = None) -> list[str]:
         p = self.proof
         if not isinstance(p, dict):
             return [f"proof: must be a JSON object, got {type(p).__name__}"]
         if p.get("format") != FORMAT:
             self.err(f"proof: format is {p.get('format')!r}, expected {FORMAT!r}")
         if not self.read_points(p.get("points")):
+            return self.errors
+        if figure is not None and not self.use_figure(figure):
             return self.errors
         self.scale = p.get("scale")
         # the tolerance of every figure check follows the scale: it must be the figure's own
@@ -303,6 +341,22 @@ class _Checker:
         self.coords = np.array(xy, dtype=float)
         return True
 
+    def use_figure(self, figure: dict[str, Any]) -> bool:
+        """Take the coordinates of a figure rebuilt independently; the proof's points must be
+        that figure's (a proof whose points were moved is refused)."""
+        if set(figure) != set(self.names):
+            missing = sorted(set(figure) - set(self.names))
+            extra = sorted(set(self.names) - set(figure))
+            self.err(f"points: not the points of the problem's figure (missing: {missing}, not in it: {extra})")
+            return False
+        rebuilt = np.array([[float(figure[n][0]), float(figure[n][1])] for n in self.names], dtype=float)
+        span = float(np.ptp(rebuilt, axis=0).max()) if len(rebuilt) > 1 else 1.0
+        moved = [n for n, a, b in zip(self.names, rebuilt, self.coords) if np.hypot(*(a - b)) > _MOVED * max(span, 1e-9)]
+        for n in moved:
+            self.err(f"points: {n} is not where the problem's figure puts it")
+        self.coords = rebuilt
+        return not moved
+
     def check_step(self, pos: int, step: Any, allowed: set[Fact]) -> None:
         if not isinstance(step, dict):
             self.err(f"step {pos}: must be an object")
@@ -312,6 +366,16 @@ class _Checker:
         where = f"step {pos} ({label})"
         if type(step.get("index")) is not int or step["index"] != pos:
             self.err(f"{where}: index is {step.get('index')!r}; steps are numbered 1, 2, ... in order")
+        if kind == "figure":
+            try:
+                drawn = _figure_fact(step.get("fact"), self.ids)
+            except ValueError as e:
+                self.err(f"{where}: {e}")
+                return
+            if not drawn.holds(self.coords, self.scale):
+                self.err(f"{where}: {drawn.text(self.names)} is false in the problem's figure")
+            self.figures[pos] = drawn
+            return
         try:
             fact = _fact(step.get("fact"), self.ids)
         except ValueError as e:
@@ -329,7 +393,7 @@ class _Checker:
         elif kind == "subset":
             self.check_subset(where, pos, step, fact)
         else:
-            self.err(f"{where}: unknown step kind {kind!r} (premise, rule, ar or subset)")
+            self.err(f"{where}: unknown step kind {kind!r} (premise, figure, rule, ar or subset)")
         self.facts[pos] = fact
 
     def used(self, where: str, pos: int, ref: Any) -> Fact | None:
@@ -338,6 +402,25 @@ class _Checker:
             self.err(f"{where}: uses {ref!r}, which is not an earlier step")
             return None
         return self.facts.get(ref)  # None: that step was malformed and already reported
+
+    def drawn(self, where: str, pos: int, step: dict) -> set[FigureFact] | None:
+        """The figure facts a step cites (its 'figure' list of earlier figure steps)."""
+        refs = step.get("figure", [])
+        if not isinstance(refs, list):
+            self.err(f"{where}: figure must be a list of step numbers")
+            return None
+        out = set()
+        for ref in refs:
+            if not isinstance(ref, int) or isinstance(ref, bool) or not 1 <= ref < pos:
+                self.err(f"{where}: cites {ref!r} as drawn, which is not an earlier step")
+                return None
+            if ref not in self.figures:
+                if ref in self.facts:
+                    self.err(f"{where}: cites step {ref} as drawn, but it is no figure fact")
+                    return None
+                continue  # a malformed figure step, already reported
+            out.add(self.figures[ref])
+        return out
 
     def check_rule(self, where: str, pos: int, step: dict, fact: Fact) -> None:
         name = step.get("rule")
@@ -360,7 +443,7 @@ class _Checker:
             self.err(f"{where}: binding names unknown point {unknown[0]!r}")
             return
         for a in rule.premises + rule.conclusions:
-            for group in _apart(a):
+            for group in distinct_groups(a.pred, a.args):
                 pts = [binding[v] for v in group]
                 if len(set(pts)) != len(pts):
                     self.err(f"{where}: {a} needs {' '.join(group)} to be different points, got {' '.join(pts)}")
@@ -377,9 +460,13 @@ class _Checker:
         for a in rule.facts:
             if inst(a) not in cited:
                 self.err(f"{where}: premise {a} = {self.text(inst(a))} is not the fact of any step it uses")
+        drawn = self.drawn(where, pos, step)
+        if drawn is None:
+            return
         for a in rule.checks:
-            if not inst(a).holds(self.coords, self.scale):
-                self.err(f"{where}: check {a} = {self.text(inst(a))} fails in the figure")
+            f = inst(a)
+            if FigureFact(f.pred, f.args) not in drawn:
+                self.err(f"{where}: check {a} = {self.text(f)} is not a figure fact the step cites")
         conclusions = [inst(a) for a in rule.conclusions]
         if fact not in conclusions:
             said = ", ".join(self.text(c) for c in conclusions)
@@ -394,36 +481,79 @@ class _Checker:
         if not isinstance(uses, list):  # empty: the fact is an identity (eqangle a b c d a b c d)
             self.err(f"{where}: uses must be a list of {{step, coefs}}")
             return
-        lift = self.lift if table == "angle" else (lambda e: e)
+        drawn = self.drawn(where, pos, step)
+        if drawn is None:
+            return
+        orders = {frozenset(x.args): x.args for x in drawn if x.pred == "order"}
+        denominators = 1  # lcm of the coefficients' denominators: an angle chase divides by it
         try:  # a ValueError is a malformed use, an unusable fact or an unfactorable ratio
-            total = self.distance_equations(fact, target=True) if table == "distance" else target_equation(fact, table)
-            if total is None:
+            if table == "distance":
+                target = self.distance_equations(fact, orders, target=True)
+            else:
+                target = target_equation(fact, table)
+            if target is None:
                 raise ValueError(f"the {table} table cannot conclude {self.text(fact)}")
-            total = lift(total)
+            total = target
             for u in uses:
                 if not isinstance(u, dict) or not isinstance(u.get("coefs"), list):
                     raise ValueError(f"each use must be {{step, coefs}}, got {u!r}")
                 f = self.used(where, pos, u.get("step"))
                 if f is None:
                     return
-                eqs = self.distance_equations(f) if table == "distance" else equations(f, table)
+                eqs = self.distance_equations(f, orders) if table == "distance" else equations(f, table)
                 if eqs is None:
                     raise ValueError(f"step {u['step']} ({self.text(f)}) is not a fact of the {table} table")
                 if len(u["coefs"]) != len(eqs):
                     raise ValueError(f"step {u['step']} ({self.text(f)}) has {len(eqs)} equation(s),"
                                      f" got {len(u['coefs'])} coefficient(s)")
                 for c, e in zip(u["coefs"], eqs):
-                    total = _minus(total, _number(c, "coefficient"), lift(e))
+                    c = _number(c, "coefficient")
+                    denominators = math.lcm(denominators, c.denominator)
+                    total = _minus(total, c, e)
         except ValueError as e:
             self.err(f"{where}: {e}")
             return
-        if total:
+        if table == "angle":
+            self.check_angle_branch(where, total, target, denominators, drawn)
+        elif total:
             self.err(f"{where}: the combination leaves {_show(total, self.names)}")
 
-    def distance_equations(self, f: Fact, target: bool = False) -> list[Eq] | Eq | None:
+    def check_angle_branch(self, where: str, total: Eq, target: Eq, q: int, drawn: set[FigureFact]) -> None:
+        """Angle facts hold mod pi.  ``total`` = target - combination must be a multiple of PI:
+        then q * target = 0 mod pi (q the coefficients' common denominator), so the target holds
+        when q = 1, and otherwise exactly when the figure puts its angle on the right one of q
+        branches: a cited angle_range on the target's angle, around its constant, narrower than
+        the distance to the next branch (pi/q each way)."""
+        rest = {v: c for v, c in total.items() if v != PI}
+        if rest:
+            self.err(f"{where}: the combination leaves {_show(total, self.names)}")
+            return
+        left = total.get(PI, Fraction(0))  # target = combination + left * PI
+        if (left * q).denominator != 1:
+            self.err(f"{where}: the combination leaves {_show(total, self.names)}, not a multiple of PI"
+                     + (f"/{q}" if q > 1 else ""))
+            return
+        if q == 1:
+            return
+        angle = {v: c for v, c in target.items() if v != PI}
+        constant = -target.get(PI, Fraction(0))  # the target says: angle = constant * PI (mod PI)
+        for x in drawn:
+            if x.pred != "angle_range" or _angle_expr(x) != angle:
+                continue
+            low, high = x.value
+            shift = math.floor(constant - low)  # the constant, moved by whole turns to just above low
+            c = constant - shift
+            if low < c < high and c - low <= Fraction(1, q) and high - c <= Fraction(1, q):
+                return
+        self.err(f"{where}: the angle chase divides by {q} (coefficients with denominator {q}), so"
+                 f" {_show(angle, self.names)} is known only up to a multiple of pi/{q}; no figure fact it"
+                 " cites puts it on the right branch")
+
+    def distance_equations(self, f: Fact, orders: dict, target: bool = False) -> list[Eq] | Eq | None:
         """Equations of a fact in the distance table (variables l(pq) are lengths here, not
-        logs); the order of a line's points is read off the figure.  With ``target``, the
-        one equation a conclusion stands for (cong and rconst only)."""
+        logs).  Lengths add up along a line in the order of its points that a cited figure fact
+        states (``orders``: point set -> points in order).  With ``target``, the one equation a
+        conclusion stands for (cong and rconst only)."""
         a, one = f.args, Fraction(1)
         eqs: list[Eq] | None = None
         if f.pred == "cong":
@@ -436,9 +566,9 @@ class _Checker:
             m, p, q = a
             eqs = [_eq((1, _l(m, p)), (-1, _l(m, q))), _eq((1, _l(m, p)), (1, _l(m, q)), (-1, _l(p, q)))]
         elif f.pred == "coll":
-            first, last = self.coords[a[0]], self.coords[a[-1]]
-            direction = last - first
-            line = sorted(a, key=lambda p: float(np.dot(self.coords[p] - first, direction)))
+            line = orders.get(frozenset(a))
+            if line is None:
+                raise ValueError(f"it adds lengths along {self.text(f)} without citing the order of its points")
             eqs = []
             for i in range(len(line)):
                 for j in range(i + 2, len(line)):
@@ -447,21 +577,6 @@ class _Checker:
         if target:
             return eqs[0] if eqs else None
         return eqs
-
-    def lift(self, e: Eq) -> Eq:
-        """The angle equation made exact over the reals: d(pq) is the direction of pq in
-        [0, pi) in this figure, and the integer multiple of PI that makes e hold is added."""
-        value = 0.0
-        for v, c in e.items():
-            if v == PI:
-                value += float(c) * math.pi
-            else:
-                (xp, yp), (xq, yq) = self.coords[v[1]], self.coords[v[2]]
-                value += float(c) * (math.atan2(yq - yp, xq - xp) % math.pi)
-        k = round(value / math.pi)
-        if abs(value - k * math.pi) > 1e-4:
-            raise ValueError(f"{_show(e, self.names)} = 0 does not hold in the figure, even mod pi")
-        return _minus(e, Fraction(k), {PI: Fraction(1)})
 
     def check_subset(self, where: str, pos: int, step: dict, fact: Fact) -> None:
         uses = step.get("uses")
@@ -483,23 +598,28 @@ class _Checker:
                 self.err(f"{where}: {self.text(fact)} has points ({extra_names}) not in {self.text(whole)}")
 
 
-def check_proof(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None) -> list[str]:
+def check_proof(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None,
+                figure: dict[str, Any] | None = None) -> list[str]:
     """Every error in ``proof`` (empty: accepted).
 
     ``premises``: the problem's premises as JSON facts, read independently of
     the proof; premise steps must be among them.  ``goals``: the problem's
-    goals, likewise; the proof's goals must be exactly these.  Without them
-    the proof's own fields are trusted.
+    goals, likewise; the proof's goals must be exactly these.  ``figure``: the
+    problem's figure rebuilt independently (point name -> (x, y)); the proof's
+    points must be its points, and every fact and figure fact is evaluated on
+    it.  Without them the proof's own fields are trusted
+    (``geosolver.verify.check_saved`` rebuilds all three from the problem text).
     """
     try:
-        return _Checker(proof).run(premises, goals)
+        return _Checker(proof).run(premises, goals, figure)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, ArithmeticError) as e:
         # A last guard: malformed input must give a message, never an exception.
         return [f"proof: malformed ({type(e).__name__}: {e})"]
 
 
-def verify(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None) -> None:
+def verify(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None,
+           figure: dict[str, Any] | None = None) -> None:
     """Raise ProofRejected, listing every error, unless the proof checks."""
-    errors = check_proof(proof, premises, goals)
+    errors = check_proof(proof, premises, goals, figure)
     if errors:
         raise ProofRejected("\n".join(errors))

@@ -35,7 +35,7 @@ from ddar.ar import CONCLUDES, Translator, tables_of
 from ddar.facts import Fact
 from ddar.matcher import Instance, instances
 from ddar.numeric_index import NumericIndex
-from ddar.rules import Rule, load_rules
+from ddar.rules import Rule, bundled_rules
 
 SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
 
@@ -112,7 +112,7 @@ class Engine:
         self.coords = np.asarray(coords, dtype=float)
         self.scale = float(scale)
         self.n = len(self.coords)
-        self.rules = load_rules() if rules is None else rules
+        self.rules = list(bundled_rules()) if rules is None else rules
         self.proved: dict[Fact, Reason] = {}
         self.tr = Translator(self.coords)
         # angles lifted: no modular PI

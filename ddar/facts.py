@@ -64,18 +64,6 @@ def _canonical_triangles(args: Sequence[int]) -> tuple[int, ...]:
     return min(forms)
 
 
-def repeats_point(pred: str, args: Sequence) -> bool:
-    """Whether a line, segment, triangle or point set of a statement names one point twice
-    (then it says nothing about a figure: `coll a b a`, `perp a a b c`)."""
-    if pred in ("simtri", "contri", "sameside", "sameclock"):
-        groups = [args[:3], args[3:]]
-    elif pred in ("coll", "ncoll", "cyclic", "circle", "midp", "diff"):
-        groups = [args]
-    else:
-        groups = [args[i : i + 2] for i in range(0, len(args), 2)]
-    return any(len(set(g)) != len(g) for g in groups)
-
-
 @dataclass(frozen=True, order=True)
 class Fact:
     """A predicate over point ids in canonical form; build with ``Fact.make``."""

@@ -19,6 +19,7 @@ import numpy as np
 from numba import njit
 
 from ddar.numeric import TOL
+from ddar.predicates import PREDICATES
 from ddar.numeric_index import ANGLE_TOL, LOGLEN_TOL
 
 # predicate codes
@@ -468,9 +469,7 @@ def index_arrays(ix) -> tuple:
     return arrays
 
 
-_GROUP = {"simtri": GROUP_TRIANGLES, "contri": GROUP_TRIANGLES, "sameside": GROUP_TRIANGLES,
-          "sameclock": GROUP_TRIANGLES, "coll": GROUP_ALL, "ncoll": GROUP_ALL, "cyclic": GROUP_ALL,
-          "circle": GROUP_ALL, "midp": GROUP_ALL, "diff": GROUP_ALL}
+_GROUP = {"pairs": GROUP_PAIRS, "all": GROUP_ALL, "triangles": GROUP_TRIANGLES}  # PredicateSpec.distinct
 
 
 def plan_arrays(steps: list, atoms: list) -> tuple:
@@ -482,7 +481,7 @@ def plan_arrays(steps: list, atoms: list) -> tuple:
     nv = np.zeros(A, dtype=np.int64)
     coefs = np.zeros((A, 4), dtype=float)
     const = np.zeros(A, dtype=float)
-    group = np.array([_GROUP.get(a.pred, GROUP_PAIRS) for a in atoms], dtype=np.int64)
+    group = np.array([_GROUP[PREDICATES[a.pred].distinct] for a in atoms], dtype=np.int64)
     for i, a in enumerate(atoms):
         vars_[i, : len(a.vars)] = a.vars
         nv[i] = len(a.vars)

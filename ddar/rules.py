@@ -35,13 +35,14 @@ This module is part of the standalone engine: it imports nothing from
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from ddar.predicates import PREDICATES, PredicateSpec
+from ddar.predicates import PREDICATES, PredicateSpec, distinct_groups
 
 RULES_FILE = Path(__file__).with_name("rules.txt")
 """The bundled rule file."""
@@ -52,10 +53,6 @@ _TOKEN_RE = re.compile(r"(=>)|([:,])|([A-Za-z0-9_/.+-]+)|(\S)")
 _ANGLE_RE = re.compile(r"^(-?\d*)pi(?:/(\d+))?$")
 _RATIO_RE = re.compile(r"^(\d+)(?:/(\d+))?$")
 
-# Which groups of an atom's points must be distinct (a line, segment or triangle
-# through one point twice is no line, segment or triangle).
-_PAIRS = {"para", "npara", "perp", "nperp", "cong", "eqangle", "eqratio", "aconst", "rconst"}
-_TRIPLES = {"simtri", "contri", "sameside", "sameclock"}
 
 
 class RuleError(ValueError):
@@ -133,6 +130,12 @@ def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
     """
     p = Path(path) if path is not None else RULES_FILE
     return parse_rules(p.read_text(encoding="utf-8"), str(p))
+
+
+@functools.cache
+def bundled_rules() -> tuple[Rule, ...]:
+    """The bundled rules, parsed once per process (rules are immutable)."""
+    return tuple(load_rules())
 
 
 def parse_rules(text: str, file: str = "<string>") -> list[Rule]:
@@ -244,13 +247,7 @@ class _LineParser:
         return Atom(spec.name, tuple(t.text for t in rest), value)
 
     def _distinct(self, pred: str, args: list[_Tok]) -> None:
-        if pred in _PAIRS:
-            groups = [args[i:i + 2] for i in range(0, len(args), 2)]
-        elif pred in _TRIPLES:
-            groups = [args[i:i + 3] for i in range(0, len(args), 3)]
-        else:
-            groups = [args]
-        for g in groups:
+        for g in distinct_groups(pred, args):
             seen: set[str] = set()
             for t in g:
                 if t.text in seen:

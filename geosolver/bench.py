@@ -39,10 +39,10 @@ from typing import Callable
 from geosolver.errors import GeoError
 from geosolver.language import Entry, find_entries
 from geosolver.suites import SUITES as NAMED_SUITES
+from geosolver.solve import STATUSES
 from geosolver.suites import SuiteError, suite_path
 
-STATUSES = ("solved", "saturated", "timeout", "error")  # as in geosolver.solve
-RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "error", "seed", "version")
+RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "error", "note", "seed", "version")
 GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
 DEFAULT_MEMORY_MB = 4096
 # AlphaGeometry's two suites: the name on the command line -> its file
@@ -105,12 +105,13 @@ def resolve_suite(suite: str | os.PathLike) -> Path:
 
 
 def make_record(task: Task, status: str, seconds: float, error: str | None = None,
-                proof_steps: int = 0, aux: list[str] | None = None) -> dict:
-    """A JSONL record, with the keys in RECORD_KEYS order."""
+                proof_steps: int = 0, aux: list[str] | None = None, note: str | None = None) -> dict:
+    """A JSONL record, with the keys in RECORD_KEYS order (``note``: proved for the
+    configuration drawn only, see docs/PROOF_FORMAT.md)."""
     from geosolver import __version__
 
     return {"name": task.name, "status": status, "seconds": round(seconds, 4), "mode": task.mode,
-            "proof_steps": proof_steps, "aux": list(aux or []), "error": error, "seed": task.seed,
+            "proof_steps": proof_steps, "aux": list(aux or []), "error": error, "note": note, "seed": task.seed,
             "version": __version__}
 
 
@@ -153,7 +154,7 @@ def solve_task(task: Task) -> dict:
     except GeoError as e:  # a problem that does not parse is that problem's error, not the run's
         return make_record(task, "error", time.perf_counter() - t0, error=e.format())
     r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed)
-    return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux)
+    return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux, r.to_json(False).get("note"))
 
 
 def _child(target: Callable[[Task], dict], task: Task, conn: Connection, memory_mb: int) -> None:

@@ -12,14 +12,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ddar.check import check_proof
-from ddar.facts import repeats_point
-from ddar.engine import SOLVED, Engine, Limits, Report
-from ddar.proof import build_proof, format_proof, used_points
-from geosolver.diagram import Diagram, build_diagram
+from typing import TYPE_CHECKING
+
+from ddar.predicates import repeats_point
+from ddar.proof import build_proof, configuration_note, format_proof, used_points
+from geosolver.diagram import Diagram, build_diagram, goal_survey
 from geosolver.engine_input import engine_input
 from geosolver.errors import GeoError
 from geosolver.language import Problem
+from geosolver.verify import check_saved, source_of
+
+if TYPE_CHECKING:
+    from ddar.engine import Report
 
 MODES = ("ddar",)
 STATUSES = ("solved", "saturated", "timeout", "error")
@@ -61,6 +65,9 @@ class Result:
             "facts": self.facts,
             "error": self.error,
         }
+        note = configuration_note(self.proof) if self.proof else ""
+        if note:
+            out["note"] = note
         if with_proof:
             out["proof"] = self.proof
         return out
@@ -114,6 +121,8 @@ def solve(
             result.error_kind = "goal"
             result.seconds = time.perf_counter() - t0
             return result
+    from ddar.engine import SOLVED, Engine, Limits  # numba loads only when a problem is solved
+
     engine = Engine(e.coords, e.scale)
     for f in e.premises:
         engine.add_premise(f)
@@ -122,17 +131,17 @@ def solve(
     result.report, result.facts, result.status = report, report.facts, report.status
     if report.status == SOLVED:
         goal_points = {p for g in problem.goals for p in g.statement.points}
-        proof = build_proof(engine.proved, e.goals, e.names, e.coords, e.scale, e.premises, problem.name)
+        proof = build_proof(engine.proved, e.goals, e.names, e.coords, e.scale, e.premises, problem.name,
+                            source=source_of(problem, seed))
         support = goal_support(problem, goal_points)
         aux = sorted(used_points(proof) - support, key=e.names.index)
         for pt in proof["points"]:
             pt["aux"] = pt["name"] in aux
-        def as_json(s) -> dict:
-            return {"pred": s.pred, "points": list(s.points), "value": None if s.value is None else str(s.value)}
-
-        # the checker gets the problem's own premises and goals, not the engine's reading of them
-        errors = check_proof(proof, [as_json(s) for s in problem.premises()],
-                             [as_json(g.statement) for g in problem.goals])
+        false, built = goal_survey(problem, seed)
+        proof["configuration"] = {"figures": built, "goal_false": false}
+        # the checker gets the problem's premises, goals and figure rebuilt from its text, not
+        # the engine's reading of them
+        errors = check_saved(proof)
         if errors:
             result.status, result.error_kind = "error", "internal"
             result.error = "internal error: the proof checker rejected the proof:\n" + "\n".join(errors)

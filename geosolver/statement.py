@@ -64,6 +64,10 @@ class Statement:
             return None
         return float(self.value) * math.pi if self.pred == "aconst" else float(self.value)
 
+    def json(self) -> dict:
+        """As a fact of docs/PROOF_FORMAT.md: {pred, points, value}."""
+        return {"pred": self.pred, "points": list(self.points), "value": None if self.value is None else str(self.value)}
+
     def __str__(self) -> str:
         parts = [self.pred, *self.points]
         if self.value is not None:

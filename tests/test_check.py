@@ -6,6 +6,7 @@ import pytest
 
 import geosolver
 from ddar.check import ProofRejected, _factor, check_proof, verify
+from ddar.proof import FORMAT
 from geosolver.engine_input import engine_input
 
 
@@ -22,14 +23,23 @@ def premise(text: str) -> dict:
     return {"kind": "premise", "fact": fact(text), "text": text}
 
 
-def rule(name: str, binding: str, uses: list, text: str) -> dict:
+def drawn(text: str) -> dict:
+    """A figure fact: 'ncoll a b c', 'order a b c', 'angle_range a b a c 1/6 1/2'."""
+    pred, *rest = text.split()
+    value = rest[-2:] if pred == "angle_range" else None
+    points = rest[:-2] if pred == "angle_range" else rest
+    return {"kind": "figure", "fact": {"pred": pred, "points": points, "value": value}, "text": text}
+
+
+def rule(name: str, binding: str, uses: list, text: str, figure: list = ()) -> dict:
     pairs = dict(b.split("=") for b in binding.split())
-    return {"kind": "rule", "rule": name, "binding": pairs, "uses": uses, "fact": fact(text), "text": text}
-
-
-def ar(table: str, uses: list, text: str) -> dict:
-    return {"kind": "ar", "table": table, "uses": [{"step": s, "coefs": c} for s, c in uses],
+    return {"kind": "rule", "rule": name, "binding": pairs, "uses": uses, "figure": list(figure),
             "fact": fact(text), "text": text}
+
+
+def ar(table: str, uses: list, text: str, figure: list = ()) -> dict:
+    return {"kind": "ar", "table": table, "uses": [{"step": s, "coefs": c} for s, c in uses],
+            "figure": list(figure), "fact": fact(text), "text": text}
 
 
 def subset(use: int, text: str) -> dict:
@@ -40,7 +50,7 @@ def proof(points: dict, premises: list[str], steps: list[dict], goal: str | None
     """A proof over ``points`` (name -> (x, y)); the goal is the last step's fact unless given."""
     xy = np.array(list(points.values()), dtype=float)
     return {
-        "format": "geosolver-proof/1",
+        "format": FORMAT,
         "problem": "test",
         "scale": float(np.ptp(xy, axis=0).max()),
         "points": [{"name": n, "x": float(x), "y": float(y), "aux": False} for n, (x, y) in points.items()],
@@ -74,8 +84,8 @@ def orthocenter_figure() -> dict:
 
 def orthocenter_proof(pts: dict | None = None) -> dict:
     prem = ["perp a h b c", "perp b h c a"]
-    steps = [premise(prem[0]), premise(prem[1]),
-             rule("orthocenter", "A=a B=b C=c H=h", [1, 2], "perp c h a b")]
+    steps = [premise(prem[0]), premise(prem[1]), drawn("ncoll a b c"),
+             rule("orthocenter", "A=a B=b C=c H=h", [1, 2], "perp c h a b", figure=[3])]
     return proof(pts or orthocenter_figure(), prem, steps)
 
 
@@ -155,7 +165,7 @@ def test_ar_two_perpendiculars_make_parallels_and_pi_cancels():
 def test_ar_one_perpendicular_is_no_parallel():
     steps = [premise("perp a b g h"), ar("angle", [(1, ["1"])], "para a b g h")]
     rejected(proof(parallels_figure(), ["perp a b g h"], steps),
-             "step 2 (ar angle): d(ab) - d(gh) = 0 does not hold in the figure", "para a b g h is false in the figure")
+             "step 2 (ar angle): the combination leaves 1/2 PI, not a multiple of PI", "para a b g h is false in the figure")
 
 
 def test_ar_doubled_perp_is_no_parallel():
@@ -208,11 +218,12 @@ def test_rules_on_a_parallelogram_and_an_isosceles_triangle():
     a, b, d = np.array([0.0, 0.0]), np.array([3.0, 0.5]), np.array([1.0, 2.0])
     pts = {"a": a, "b": b, "c": b + d - a, "d": d}
     prem = ["para a b c d", "para a d b c"]
-    steps = [premise(prem[0]), premise(prem[1]),
-             rule("parallelogram_sides", "A=a B=b C=c D=d", [1, 2], "cong a d b c")]
+    steps = [drawn("ncoll a b c"), premise(prem[0]), premise(prem[1]),
+             rule("parallelogram_sides", "A=a B=b C=c D=d", [2, 3], "cong a d b c", figure=[1])]
     accepted(proof(pts, prem, steps))
     iso = {"o": np.array([0.0, 3.0]), "a": np.array([-1.0, 0.0]), "b": np.array([1.0, 0.0])}
-    steps = [premise("cong o a o b"), rule("isosceles_base_angles", "O=o A=a B=b", [1], "eqangle o a a b a b o b")]
+    steps = [drawn("ncoll o a b"), premise("cong o a o b"),
+             rule("isosceles_base_angles", "O=o A=a B=b", [2], "eqangle o a a b a b o b", figure=[1])]
     accepted(proof(iso, ["cong o a o b"], steps))
 
 
@@ -232,27 +243,27 @@ def test_subset_steps():
 
 def test_citing_a_later_step():
     p = orthocenter_proof()
-    p["steps"][0], p["steps"][2] = p["steps"][2], p["steps"][0]
+    p["steps"][0], p["steps"][3] = p["steps"][3], p["steps"][0]
     for i, s in enumerate(p["steps"], start=1):
         s["index"] = i
-    p["steps"][0]["uses"] = [2, 3]
+    p["steps"][0]["uses"] = [2, 4]
     rejected(p, "step 1 (rule orthocenter): uses 2, which is not an earlier step")
 
 
 def test_binding_two_variables_to_one_point():
     p = orthocenter_proof()
-    p["steps"][2]["binding"]["H"] = "a"
+    p["steps"][3]["binding"]["H"] = "a"
     rejected(p, "needs A H to be different points")
-    del p["steps"][2]["binding"]["H"]
+    del p["steps"][3]["binding"]["H"]
     rejected(p, "missing: ['H']")
 
 
 def test_wrong_conclusion_and_missing_premise_of_a_rule():
     p = orthocenter_proof()
-    p["steps"][2]["fact"] = fact("perp a h b c")
+    p["steps"][3]["fact"] = fact("perp a h b c")
     rejected(p, "perp a h b c is not a conclusion of the rule")
     p = orthocenter_proof()
-    p["steps"][2]["uses"] = [1]
+    p["steps"][3]["uses"] = [1]
     rejected(p, "premise perp B H C A", "is not the fact of any step it uses")
 
 
@@ -272,10 +283,13 @@ def test_failing_check_premise():
     # On one line, para a b c d and para a d b c hold and so does cong a b c d, but a b c are collinear.
     pts = {n: np.array([x, 0.0]) for n, x in zip("abcd", (0.0, 1.0, 3.0, 2.0))}
     prem = ["para a b c d", "para a d b c"]
-    steps = [premise(prem[0]), premise(prem[1]),
-             rule("parallelogram_sides", "A=a B=b C=c D=d", [1, 2], "cong a b c d")]
-    errors = rejected(proof(pts, prem, steps), "check ncoll A B C = ncoll a b c fails in the figure")
+    steps = [drawn("ncoll a b c"), premise(prem[0]), premise(prem[1]),
+             rule("parallelogram_sides", "A=a B=b C=c D=d", [2, 3], "cong a b c d", figure=[1])]
+    errors = rejected(proof(pts, prem, steps), "step 1 (figure): A, B, C are not collinear is false in the problem's figure")
     assert len(errors) == 1, errors
+    # without the figure fact, the check is not stated: rejected whatever the figure
+    steps[3]["figure"] = []
+    rejected(proof(pts, prem, steps), "check ncoll A B C = ncoll a b c is not a figure fact the step cites")
 
 
 def test_goal_and_numbering():
@@ -292,11 +306,11 @@ def test_goal_and_numbering():
 
 def test_malformed_input_gives_messages():
     p = orthocenter_proof()
-    p["steps"][2]["binding"]["H"] = "z"
+    p["steps"][3]["binding"]["H"] = "z"
     rejected(p, "unknown point 'z'")
     p = orthocenter_proof()
-    p["steps"][2]["rule"] = "orthocentre"
-    rejected(p, "step 3 (rule orthocentre): unknown rule (did you mean 'orthocenter'?)")
+    p["steps"][3]["rule"] = "orthocentre"
+    rejected(p, "step 4 (rule orthocentre): unknown rule (did you mean 'orthocenter'?)")
     p = orthocenter_proof()
     p["steps"][0]["fact"]["points"][1] = "z"
     rejected(p, "step 1 (premise): perp: unknown point 'z'")
@@ -312,8 +326,10 @@ def test_no_mutation_escapes_as_an_exception():
     junk = [None, 0, -1, 2.5, "", "x", [], {}, [None], {"pred": "perp"}, True, "1/0", float("nan")]
     paths = [("format",), ("scale",), ("points",), ("premises",), ("goals",), ("steps",),
              ("points", 0), ("points", 0, "x"), ("points", 0, "name"), ("premises", 0), ("goals", 0), ("goals", 0, "value"),
-             ("steps", 0), ("steps", 2, "kind"), ("steps", 2, "rule"), ("steps", 2, "binding"),
-             ("steps", 2, "uses"), ("steps", 2, "uses", 0), ("steps", 2, "fact"), ("steps", 2, "fact", "points")]
+             ("steps", 0), ("steps", 3, "kind"), ("steps", 3, "rule"), ("steps", 3, "binding"),
+             ("steps", 3, "uses"), ("steps", 3, "uses", 0), ("steps", 3, "fact"), ("steps", 3, "fact", "points"),
+             ("steps", 3, "figure"), ("steps", 3, "figure", 0), ("steps", 2, "fact"), ("steps", 2, "fact", "value"),
+             ("steps", 2, "fact", "pred")]
     for path in paths:
         for value in junk:
             p = copy.deepcopy(good)
@@ -339,7 +355,7 @@ def test_no_mutation_escapes_as_an_exception():
 
 def test_verify_raises_with_every_message():
     p = orthocenter_proof()
-    p["steps"][2]["uses"] = [1]
+    p["steps"][3]["uses"] = [1]
     p["format"] = "nope"
     with pytest.raises(ProofRejected) as info:
         verify(p)

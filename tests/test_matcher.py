@@ -18,6 +18,7 @@ import geosolver
 from ddar.matcher import compile_plan, ground, instances
 from ddar.numeric import holds
 from ddar.numeric_index import NumericIndex
+from ddar.predicates import repeats_point
 from ddar.rules import load_rules
 from geosolver.diagram import build_diagram
 from geosolver.engine_input import engine_input
@@ -25,14 +26,6 @@ from tests.conftest import REPO
 
 RULES = load_rules()
 SMALL = [r for r in RULES if len(r.variables) <= 4]
-
-
-def _apart(pred: str, args: tuple) -> list[tuple]:
-    if pred in ("simtri", "contri", "sameside", "sameclock"):
-        return [args[:3], args[3:]]
-    if pred in ("coll", "ncoll", "cyclic", "circle", "midp", "diff"):
-        return [args]
-    return [args[i : i + 2] for i in range(0, len(args), 2)]
 
 
 def _brute(rule, coords, scale) -> set:
@@ -44,7 +37,7 @@ def _brute(rule, coords, scale) -> set:
         ok = True
         for a in rule.premises + rule.conclusions:
             pts = tuple(ids[v] for v in a.args)
-            if any(len(set(g)) != len(g) for g in _apart(a.pred, pts)):
+            if repeats_point(a.pred, pts):
                 ok = False
                 break
             value = None if a.value is None else float(a.value) * (math.pi if a.pred == "aconst" else 1.0)

@@ -41,6 +41,7 @@ def test_out_dir_holds_every_rendering(saved: Path):
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")  # nothing to fetch
     assert "https://" not in page and "<script src" not in page and "<link" not in page
     assert page.count('class="step"') == len(data["proof"]["steps"])
+    assert "<h2>As drawn</h2>" in page  # the figure facts, under their own heading
 
 
 def test_render_redoes_each_format_from_the_json_alone(saved: Path, tmp_path: Path):
@@ -90,7 +91,7 @@ def test_page_loads_offline_and_clicking_a_step_highlights_it(saved: Path, brows
     browser.find_element(By.ID, f"step-{rule['index']}").click()
     first = state()
     assert first["selected"] == [str(rule["index"])]
-    assert first["used"] == sorted(str(u) for u in rule["uses"])
+    assert first["used"] == sorted(str(u) for u in rule["uses"] + rule["figure"])  # facts and figure facts
     assert first["outlined"] == sorted(f"pt-{p}" for p in rule["objects"]["points"])
     assert first["marks"] > 0
     browser.find_element(By.ID, f"step-{ar['index']}").click()

@@ -178,7 +178,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_solve_prints_a_numbered_proof():
     out = _cli("solve", str(CLASSICS), "--name", "orthocenter")
     assert out.returncode == 0, out.stderr
-    assert "[premise]" in out.stdout and "[orthocenter: 1, 2]" in out.stdout
+    assert "[premise]" in out.stdout and "[orthocenter: 2, 3; as drawn: 1]" in out.stdout
     assert "solved in" in out.stdout
 
 
@@ -261,3 +261,18 @@ def test_results_do_not_depend_on_the_hash_seed(tmp_path: Path):
         result.pop("seconds")
         saved.append((result, (tmp_path / hash_seed / "figure.asy").read_text()))
     assert saved[0] == saved[1]
+
+
+def test_commands_that_do_not_solve_load_no_numba_nor_torch(tmp_path):
+    """Start-up is what a CLI user feels first: check, help and render import no solver kernels."""
+    from geosolver.solve import saved_result
+
+    saved = tmp_path / "proof.json"
+    saved.write_text(json.dumps(saved_result(solve(CLASSICS, name="orthocenter"))))
+    for args in (["--help"], ["check", str(CLASSICS), "--name", "orthocenter"],
+                 ["render", str(saved), "-o", str(tmp_path / "proof.txt")]):
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "geosolver", *args],
+                             capture_output=True, text=True, cwd=REPO)
+        assert out.returncode == 0, (args, out.stderr[-2000:])
+        loaded = {line.rsplit("|", 1)[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")}
+        assert not {"numba", "torch"} & loaded, args

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 
+from ddar.proof import configuration_note, step_reason
 from geosolver.render.figure import AUX, GOAL, INK
 
 _WHY = {"premise": "premise", "subset": "part of"}
@@ -53,19 +54,6 @@ def _svg(sc: dict) -> str:
     return "\n".join(out)
 
 
-def _why(step: dict) -> str:
-    kind = step["kind"]
-    if kind == "premise":
-        return "premise"
-    uses = [u["step"] if isinstance(u, dict) else u for u in step.get("uses", [])]
-    cited = ", ".join(map(str, uses))
-    if kind == "rule":
-        return f"{step['rule']}: {cited}"
-    if kind == "ar":
-        return f"{step['table']} chase: {cited}" if cited else "identity"
-    return f"part of {cited}"
-
-
 _STYLE = """
 body { font-family: sans-serif; margin: 0; display: flex; gap: 1em; color: #1f2d3d; }
 #left { flex: 1 1 55%; padding: 1em; }
@@ -80,6 +68,8 @@ li.selected { background: #d6e6f8; outline: 1px solid #1f77b4; }
 li.used { background: #fff1c2; }
 li:hover { outline: 1px solid #ccd; }
 .aux { color: %(aux)s; }
+h2 { font-size: 1em; margin: .8em 0 .2em 0; }
+.note { background: #fff4e5; border-left: 3px solid #e69500; padding: .3em .6em; }
 """
 
 _SCRIPT = r"""
@@ -129,7 +119,7 @@ _SCRIPT = r"""
     document.querySelectorAll('li.step').forEach(li => li.classList.remove('selected', 'used'));
     document.querySelectorAll('circle.pt').forEach(c => c.removeAttribute('stroke'));
     document.getElementById('step-' + index).classList.add('selected');
-    (step.uses || []).forEach(u => {
+    (step.uses || []).concat(step.figure || []).forEach(u => {
       const k = typeof u === 'object' ? u.step : u;
       document.getElementById('step-' + k).classList.add('used');
     });
@@ -152,6 +142,11 @@ _SCRIPT = r"""
 """
 
 
+def _step_item(s: dict) -> str:
+    return (f'<li class="step" id="step-{s["index"]}" data-index="{s["index"]}">'
+            f'{html.escape(s["text"])}<span class="why">[{html.escape(step_reason(s))}]</span></li>')
+
+
 def proof_page(result: dict) -> str:
     """The HTML of a saved result (``proof.json``): figure plus numbered, clickable steps."""
     sc, proof = result["figure"], result.get("proof")
@@ -167,10 +162,16 @@ def proof_page(result: dict) -> str:
         aux = [p["name"] for p in proof["points"] if p.get("aux")]
         if aux:
             parts.append(f'<p>auxiliary points: <span class="aux">{html.escape(" ".join(aux))}</span></p>')
-        parts.append('<ol id="steps">')
-        for s in proof["steps"]:
-            parts.append(f'<li class="step" id="step-{s["index"]}" data-index="{s["index"]}">'
-                         f'{html.escape(s["text"])}<span class="why">[{html.escape(_why(s))}]</span></li>')
+        note = configuration_note(proof)
+        if note:
+            parts.append(f'<p class="note">{html.escape(note[0].upper() + note[1:])}.</p>')
+        drawn = [s for s in proof["steps"] if s["kind"] == "figure"]
+        if drawn:
+            parts.append('<h2>As drawn</h2><ol id="drawn">')
+            parts += [_step_item(s) for s in drawn]
+            parts.append("</ol><h2>Proof</h2>")
+        parts.append(f'<ol id="steps" start="{len(drawn) + 1}">')
+        parts += [_step_item(s) for s in proof["steps"] if s["kind"] != "figure"]
         parts.append("</ol>")
     else:
         parts.append(f"<p>{html.escape(status)}: no proof</p>")
