@@ -79,6 +79,15 @@ class Table:
     def __len__(self) -> int:
         return len(self.rows)
 
+    def fork(self) -> "Table":
+        """A copy to add equations to without changing this table (rows are never modified
+        once added, so they are shared)."""
+        other = Table(self.name, self.modular)
+        other.rows = dict(self.rows)
+        other.equations = dict(self.equations)
+        other.inconsistent = list(self.inconsistent)
+        return other
+
     def _pivot(self, expr: Expr) -> int | None:
         cands = [v for v in expr if v != self.modular]
         return max(cands) if cands else None

@@ -73,6 +73,13 @@ class Translator:
         self.coords = coords
         self._memo: dict[tuple[Fact, str], list[Expr]] = {}
 
+    def fork(self) -> "Translator":
+        """A copy whose coordinates may grow apart from this one's (equations already
+        translated are shared: they concern points both have)."""
+        other = Translator(self.coords)
+        other._memo = dict(self._memo)
+        return other
+
     def theta(self, v: int) -> float:
         """The direction in [0, pi) of the pair numbered ``v``."""
         a, b = divmod(v, STRIDE)

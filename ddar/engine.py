@@ -126,6 +126,8 @@ class Engine:
         self.rule_fires: dict[str, int] = {}
         self.rejected: list[Fact] = []  # conclusions false in the figure (a rule bug if ever non-empty)
         self._matched = False
+        self._matched_points = 0  # points the last complete match covered
+        self._plans: dict = {}  # semi-naive join plans (rule, variable) -> Plan, shared by forks
         self._false: set[Fact] = set()  # wanted facts false in the figure
         self._targets: dict[tuple[Fact, str], list[tuple[int, int]]] = {}  # AR targets mod _P
         self._candidates: set[tuple[Fact, str]] = set()  # what AR may imply this round
@@ -165,9 +167,34 @@ class Engine:
         self._matched = False
         return self.n - 1
 
+    def fork(self) -> "Engine":
+        """An independent copy to try a branch on (an auxiliary point): what it proves,
+        matches and adds to its tables leaves this engine as it is.  Facts, instances, rules
+        and table rows are immutable and shared; only the containers are copied, which
+        costs a small fraction of saturating again."""
+        other = object.__new__(Engine)
+        other.__dict__.update(self.__dict__)
+        other.coords = self.coords  # add_point replaces the array, never writes into it
+        other.proved = dict(self.proved)
+        other.tr = self.tr.fork()
+        other.tables = {k: t.fork() for k, t in self.tables.items()}
+        other._queue = list(self._queue)
+        other._instances = list(self._instances)
+        other._missing = list(self._missing)
+        other._waiting = {f: list(ks) for f, ks in self._waiting.items()}
+        other._seen = set(self._seen)
+        other._big = {p: list(fs) for p, fs in self._big.items()}
+        other.rule_fires = dict(self.rule_fires)
+        other.rejected = list(self.rejected)
+        other._false = set(self._false)
+        other._targets = dict(self._targets)
+        other._candidates = set(self._candidates)
+        return other
+
     def _match(self, deadline: float) -> None:
         ix = NumericIndex(self.coords, self.scale)
-        for inst in instances(self.rules, ix, deadline=deadline):
+        # after add_point, only instances that name a new point can be new
+        for inst in instances(self.rules, ix, deadline=deadline, new_from=self._matched_points, plans=self._plans):
             key = (inst.rule.name, frozenset(inst.premises), inst.conclusions)
             if key in self._seen:
                 continue
@@ -182,6 +209,8 @@ class Engine:
                 self._fire(inst)
         # a match cut short by the deadline is redone (new instances only) by the next saturate
         self._matched = time.perf_counter() <= deadline
+        if self._matched:
+            self._matched_points = self.n
 
     def saturate(self, goals: Iterable[Fact] = (), limits: Limits | None = None) -> Report:
         """Deduce until the goals are proved, nothing more follows, or a limit is hit."""

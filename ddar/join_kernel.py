@@ -229,14 +229,14 @@ def _fill_perms(out, k, row, targets, nt, pts, npts):
 
 
 @njit(cache=True)
-def run_rule(steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_const, atoms_group, gen_info,
+def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_const, atoms_group, gen_info,
              nvars, n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps,
              dir_from_off, dir_from_val, dir_pair_off, dir_pair_val,
              len_from_off, len_from_val, len_pair_off, len_pair_val,
              line, line_off, line_val, circle_of, circle_off, circle_val, circle_member,
              mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, tri_all_sim, tri_all_con):
-    """Every binding (row) that passes the plan's steps."""
-    rows = np.full((1, nvars), -1, dtype=np.int64)
+    """Every binding (row) that extends one of ``init`` and passes the plan's steps."""
+    rows = init.copy()
     for s in range(steps.shape[0]):
         kind, arg = steps[s, 0], steps[s, 1]
         nrows = rows.shape[0]
@@ -472,8 +472,9 @@ def index_arrays(ix) -> tuple:
 _GROUP = {"pairs": GROUP_PAIRS, "all": GROUP_ALL, "triangles": GROUP_TRIANGLES}  # PredicateSpec.distinct
 
 
-def plan_arrays(steps: list, atoms: list) -> tuple:
-    """A plan of ``matcher.compile_plan`` as integer arrays: steps, atoms and how each step generates."""
+def plan_arrays(steps: list, atoms: list, bound0: frozenset = frozenset()) -> tuple:
+    """A plan of ``matcher.compile_plan`` as integer arrays: steps, atoms and how each step generates
+    (``bound0``: the variables bound before the first step)."""
     index = {id(a): i for i, a in enumerate(atoms)}
     A = len(atoms)
     codes = np.array([PRED_CODE[a.pred] for a in atoms], dtype=np.int64)
@@ -490,7 +491,7 @@ def plan_arrays(steps: list, atoms: list) -> tuple:
             const[i] = a.const
     st = np.zeros((len(steps), 2), dtype=np.int64)
     info = np.zeros((len(steps), 4), dtype=np.int64)
-    bound: frozenset = frozenset()
+    bound: frozenset = bound0
     for s, (kind, x) in enumerate(steps):
         if kind == "scan":
             st[s] = (SCAN, x)
@@ -530,11 +531,80 @@ def _gen_mode(a, bound: frozenset) -> tuple[int, int, int, int]:
     return (G_TRI_ALL, 0, 0, 0)
 
 
+@njit(cache=True)
+def run_batch(step_off, st_all, info_all, atom_off, codes_all, vars_all, nv_all, coefs_all, const_all, group_all,
+              init_off, init_all, nvars_all, n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps,
+              dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv, line, loff, lval, circle_of, coff, cval, member,
+              mid, reflect, mid_pairs, so, sv, co, cv, sa, ca):
+    """Many plans in one call (a numba call costs tens of microseconds in argument checks):
+    plan p has steps ``step_off[p]:step_off[p+1]``, atoms ``atom_off[p]:...`` and starting rows
+    ``init_off[p]:...``; its bindings are rows ``row_off[p]:row_off[p+1]`` of the result,
+    padded with -1 to the widest plan."""
+    nplans = step_off.shape[0] - 1
+    width = init_all.shape[1]
+    out = np.empty((64, width), dtype=np.int64)
+    k = 0
+    row_off = np.zeros(nplans + 1, dtype=np.int64)
+    for p in range(nplans):
+        s0, s1, a0, a1 = step_off[p], step_off[p + 1], atom_off[p], atom_off[p + 1]
+        nvars = nvars_all[p]
+        init = init_all[init_off[p]:init_off[p + 1], :nvars].copy()
+        rows = run_rule(init, st_all[s0:s1], codes_all[a0:a1], vars_all[a0:a1], nv_all[a0:a1], coefs_all[a0:a1],
+                        const_all[a0:a1], group_all[a0:a1], info_all[s0:s1], nvars, n, xy, scale, q_theta, q_log,
+                        dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
+                        line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca)
+        for r in range(rows.shape[0]):
+            new = np.full(width, -1, dtype=np.int64)
+            new[:nvars] = rows[r]
+            out, k = _push(out, k, new)
+        row_off[p + 1] = k
+    return out[:k], row_off
+
+
+def run_plans(plans: list[tuple[tuple, int, np.ndarray | None]], ix) -> list[np.ndarray]:
+    """The bindings of each (plan arrays, number of variables, starting rows or None) on the
+    figure, in one kernel call."""
+    if not plans:
+        return []
+    width = max(nvars for _, nvars, _ in plans)
+    inits = [np.full((1, nvars), -1, dtype=np.int64) if init is None else init for _, nvars, init in plans]
+    init_all = np.full((sum(len(x) for x in inits), width), -1, dtype=np.int64)
+    init_off = np.zeros(len(plans) + 1, dtype=np.int64)
+    for p, x in enumerate(inits):
+        init_off[p + 1] = init_off[p] + len(x)
+        init_all[init_off[p]:init_off[p + 1], : x.shape[1]] = x
+    parts = [a for a, _, _ in plans]  # (st, codes, vars_, nv, coefs, const, group, info)
+    step_off = np.zeros(len(plans) + 1, dtype=np.int64)
+    atom_off = np.zeros(len(plans) + 1, dtype=np.int64)
+    for p, a in enumerate(parts):
+        step_off[p + 1] = step_off[p] + len(a[0])
+        atom_off[p + 1] = atom_off[p] + len(a[1])
+
+    def cat(i: int, shape: tuple) -> np.ndarray:
+        arrays = [a[i] for a in parts]
+        return np.concatenate(arrays) if any(len(x) for x in arrays) else np.zeros(shape, dtype=arrays[0].dtype)
+
+    st, codes, vars_, nv = cat(0, (0, 2)), cat(1, (0,)), cat(2, (0, 8)), cat(3, (0,))
+    coefs, const, group, info = cat(4, (0, 4)), cat(5, (0,)), cat(6, (0,)), cat(7, (0, 4))
+    nvars_all = np.array([nvars for _, nvars, _ in plans], dtype=np.int64)
+    rows, row_off = run_batch(step_off, st, info, atom_off, codes, vars_, nv, coefs, const, group,
+                              init_off, init_all, nvars_all, *index_arrays(ix))
+    return [rows[row_off[p]:row_off[p + 1], : plans[p][1]] for p in range(len(plans))]
+
+
 def run(steps: list, atoms: list, nvars: int, ix) -> np.ndarray:
     """The bindings (rows) of a compiled plan on the figure."""
-    st, codes, vars_, nv, coefs, const, group, info = plan_arrays(steps, atoms)
+    return run_plan(plan_arrays(steps, atoms), nvars, ix)
+
+
+def run_plan(arrays: tuple, nvars: int, ix, init: np.ndarray | None = None) -> np.ndarray:
+    """The bindings of a plan (``plan_arrays``) on the figure, starting from the partial
+    bindings ``init`` (-1: unbound; default one row with nothing bound)."""
+    st, codes, vars_, nv, coefs, const, group, info = arrays
+    if init is None:
+        init = np.full((1, nvars), -1, dtype=np.int64)
     (n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
      line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca) = index_arrays(ix)
-    return run_rule(st, codes, vars_, nv, coefs, const, group, info, nvars, n, xy, scale, q_theta, q_log,
+    return run_rule(init, st, codes, vars_, nv, coefs, const, group, info, nvars, n, xy, scale, q_theta, q_log,
                     dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
                     line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable
 
+import numpy as np
+
 from ddar import join_kernel
 from ddar.facts import Fact
 from ddar.numeric_index import NumericIndex
@@ -152,17 +154,29 @@ def _stats(ix: NumericIndex) -> dict:
 
 
 Step = tuple  # ('gen', atom) | ('scan', var) followed by ('test', atom) entries
+_BATCH = 24  # plans per kernel call: fewer calls, yet the deadline is looked at between them
 
 
-def compile_plan(rule: Rule, ix: NumericIndex, stats: dict | None = None) -> tuple[list[str], list[Step]]:
-    """The variables of ``rule`` and an order of generate/scan/test steps binding them all."""
+def compile_plan(rule: Rule, ix: NumericIndex, stats: dict | None = None,
+                 bound0: frozenset[int] = frozenset()) -> tuple[list[str], list[Step]]:
+    """The variables of ``rule`` and an order of generate/scan/test steps binding them all
+    (``bound0``: variables bound before the plan starts, by index)."""
+    variables, steps, _ = _compile(rule, ix, stats, bound0)
+    return variables, steps
+
+
+def _compile(rule: Rule, ix: NumericIndex, stats: dict | None,
+             bound0: frozenset[int]) -> tuple[list[str], list[Step], float]:
+    """compile_plan, and the plan's expected work: the rows its steps make, by the
+    fan-outs measured on the figure (tests taken to pass)."""
     stats = stats or _stats(ix)
     variables = list(rule.variables)
     var_index = {v: i for i, v in enumerate(variables)}
     atoms = [_CompiledAtom(a, var_index) for a in (*rule.premises, *rule.conclusions)]
-    bound: frozenset[int] = frozenset()
-    pending = list(atoms)
-    steps: list[Step] = []
+    bound: frozenset[int] = bound0
+    pending = [a for a in atoms if not a.varset <= bound]
+    steps: list[Step] = [("test", a) for a in atoms if a.varset <= bound]
+    rows = work = 1.0
     while len(bound) < len(variables):
         best = None
         for a in pending:
@@ -170,50 +184,107 @@ def compile_plan(rule: Rule, ix: NumericIndex, stats: dict | None = None) -> tup
             if cost is None or (bound and not (a.varset & bound)):
                 continue  # a whole relation is enumerated only to start a plan
             # compare fan-out per new variable with scanning one variable (n points)
-            cost = max(cost, 1.0) ** (1.0 / len(a.varset - bound))
+            fan = max(cost, 1.0)
+            cost = fan ** (1.0 / len(a.varset - bound))
             if best is None or cost < best[0]:
-                best = (cost, "gen", a)
+                best = (cost, "gen", a, fan)
         if best is None or best[0] > stats["scan"]:
             # scan the unbound variable that occurs in the most atoms
             free = [v for v in range(len(variables)) if v not in bound]
             var = max(free, key=lambda v: sum(v in a.varset for a in pending))
             steps.append(("scan", var))
             bound = bound | {var}
+            rows *= stats["scan"]
         else:
             a = best[2]
             steps.append(("gen", a))
             bound = bound | a.varset
+            rows *= best[3]
+        work += rows
         for a in [a for a in pending if a.varset <= bound]:
             steps.append(("test", a))
             pending.remove(a)
-    return variables, steps
+    return variables, steps, work
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rule compiled for the kernel: its steps as arrays, where its facts' points come from."""
+
+    rule: Rule
+    nvars: int
+    arrays: tuple
+    bound0: frozenset[int]
+    facts: tuple  # (pred, positions in the binding, value) of each fact premise
+    conclusions: tuple
+    work: float  # expected rows made (``_compile``)
+
+
+def plan_rule(rule: Rule, ix: NumericIndex, stats: dict, bound0: frozenset[int] = frozenset()) -> Plan:
+    variables, steps, work = _compile(rule, ix, stats, bound0)
+    atoms = list({id(x): x for kind, x in steps if kind != "scan"}.values())
+    pos = {v: i for i, v in enumerate(variables)}
+    facts = tuple((a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.facts)
+    concls = tuple((a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.conclusions)
+    return Plan(rule, len(variables), join_kernel.plan_arrays(steps, atoms, bound0), bound0, facts, concls, work)
 
 
 def instances(
-    rules: list[Rule], ix: NumericIndex, keep: Callable[[Instance], bool] | None = None, deadline: float | None = None
+    rules: list[Rule], ix: NumericIndex, keep: Callable[[Instance], bool] | None = None, deadline: float | None = None,
+    new_from: int = 0, plans: dict | None = None,
 ) -> list[Instance]:
     """All instances of ``rules`` the figure satisfies, without repeats (those found by
-    ``deadline``, a ``time.perf_counter()`` value, if matching runs out of time)."""
-    stats = _stats(ix)
+    ``deadline``, a ``time.perf_counter()`` value, if matching runs out of time).  With
+    ``new_from``, only the instances that bind some point numbered ``new_from`` or more
+    (the points added since the last match), found semi-naively: each variable in turn is
+    bound to the new points before the join starts, or the whole join with the old bindings
+    dropped, whichever the figure's fan-outs say is less work.  ``plans`` caches that choice
+    and its plans across calls (a plan depends on the figure only through its speed)."""
+    stats: dict | None = None  # the figure's fan-outs, measured when a plan is made
     out: list[Instance] = []
     seen: set = set()
     memo: dict = {}
+    runs: list[tuple[Plan, np.ndarray | None]] = []
     for rule in rules:
+        if not new_from:
+            stats = stats or _stats(ix)
+            runs.append((plan_rule(rule, ix, stats), None))
+            continue
+        # semi-naive: each variable in turn bound to each new point, the rest joined as usual;
+        # or, where the figure says that costs more, the whole join with old rows dropped
+        choice = plans.get(rule.name) if plans is not None else None
+        if choice is None:
+            stats = stats or _stats(ix)
+            full = plan_rule(rule, ix, stats)
+            pinned = [plan_rule(rule, ix, stats, frozenset({v})) for v in range(len(rule.variables))]
+            choice = pinned if sum(p.work for p in pinned) < full.work else full
+            if plans is not None:
+                plans[rule.name] = choice
+        if isinstance(choice, Plan):
+            runs.append((choice, None))
+            continue
+        for v, plan in enumerate(choice):
+            init = np.full((ix.n - new_from, plan.nvars), -1, dtype=np.int64)
+            init[:, v] = np.arange(new_from, ix.n)
+            runs.append((plan, init))
+    for start in range(0, len(runs), _BATCH):
         if deadline is not None and time.perf_counter() > deadline:
             break
-        variables, steps = compile_plan(rule, ix, stats)
-        atoms = list({id(x): x for kind, x in steps if kind != "scan"}.values())
-        pos = {v: i for i, v in enumerate(variables)}
-        facts = [(a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.facts]
-        concls = [(a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.conclusions]
-        for b in join_kernel.run(steps, atoms, len(variables), ix).tolist():
-            prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in facts)
-            concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in concls)
-            key = (rule.name, frozenset(prem), concl)
-            if key in seen:
-                continue
-            seen.add(key)
-            inst = Instance(rule, tuple(b), prem, concl)
-            if keep is None or keep(inst):
-                out.append(inst)
+        batch = runs[start:start + _BATCH]
+        found = join_kernel.run_plans([(plan.arrays, plan.nvars, init) for plan, init in batch], ix)
+        for (plan, init), rows in zip(batch, found):
+            rule = plan.rule
+            if new_from and init is None and len(rows):
+                rows = rows[(rows >= new_from).any(axis=1)]
+            for b in rows.tolist():
+                prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.facts)
+                concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo)
+                              for pred, args, value in plan.conclusions)
+                key = (rule.name, frozenset(prem), concl)
+                if key in seen:
+                    continue
+                seen.add(key)
+                inst = Instance(rule, tuple(b), prem, concl)
+                if keep is None or keep(inst):
+                    out.append(inst)
     return out

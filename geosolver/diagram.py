@@ -44,6 +44,7 @@ class Diagram:
     points: dict[str, np.ndarray]
     attempt: int = 0
     loci: list[tuple[str, Locus]] = field(default_factory=list)
+    rng_state: dict | None = field(default=None, repr=False)  # the random stream after the last clause
 
     @property
     def scale(self) -> float:
@@ -123,7 +124,38 @@ def _attempt(problem: Problem, seed: int, attempt: int) -> Diagram:
     diagram = Diagram(problem, seed, {}, attempt)
     for clause in problem.clauses:
         _place_clause(diagram, clause, rng)
+    diagram.rng_state = rng.bit_generator.state
     return diagram
+
+
+def extended_problem(problem: Problem, clause: str) -> Problem:
+    """The problem with one more clause before its goals (an auxiliary construction); it may
+    only use the problem's points.  GeoError, located in the extended text, if it does not parse."""
+    from geosolver.language import parse_problem
+
+    text = problem.text or str(problem)
+    head, _, goals = text.partition("?")
+    extended = f"{head.rstrip()}; {clause.strip()}" + (f" ? {goals.strip()}" if goals.strip() else "")
+    return parse_problem(extended, problem.name, problem.file, problem.line)
+
+
+def extend_diagram(d: Diagram, clause: str) -> Diagram:
+    """The figure with one more clause placed: the existing points keep their coordinates to
+    the bit, the new ones are drawn from the figure's random stream where it stopped, so
+    that building the extended problem from scratch gives this very figure.  GeoError if the
+    clause does not parse or cannot be placed (kind 'diagram')."""
+    problem = extended_problem(d.problem, clause)
+    clause_obj = problem.clauses[-1]
+    out = Diagram(problem, d.seed, dict(d.points), d.attempt, list(d.loci))
+    rng = np.random.default_rng()
+    rng.bit_generator.state = d.rng_state
+    try:
+        _place_clause(out, clause_obj, rng)
+    except _Failure as f:
+        raise GeoError(f"clause '{clause_obj.text}' could not be realised: {f.reason}",
+                       problem.location(clause_obj.col, clause_obj, None), kind="diagram") from None
+    out.rng_state = rng.bit_generator.state
+    return out
 
 
 def goal_survey(problem: Problem, seed: int = 0, tries: int = 8) -> tuple[int, int]:

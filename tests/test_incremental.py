@@ -1,0 +1,100 @@
+"""Growing a solved state by one clause: the figure extended in place, the engine forked and
+matched semi-naively, with the same results as starting over."""
+
+import numpy as np
+import pytest
+
+import geosolver
+from ddar.engine import Engine, Limits
+from ddar.matcher import instances
+from ddar.numeric_index import NumericIndex
+from ddar.rules import bundled_rules
+from geosolver.diagram import build_diagram, extend_diagram
+from geosolver.engine_input import engine_input
+from geosolver.errors import GeoError
+from tests.conftest import REPO
+
+CLASSICS = REPO / "problems" / "classics.txt"
+
+
+def saturated(problem) -> tuple[Engine, object]:
+    d = build_diagram(problem, 0)
+    e = engine_input(d)
+    eng = Engine(e.coords, e.scale)
+    for f in e.premises:
+        eng.add_premise(f)
+    eng.saturate((), Limits(seconds=60))  # no goal: the whole closure, to compare closures
+    return eng, d
+
+
+def grown(eng: Engine, d, clause: str) -> tuple[Engine, object]:
+    """A fork of ``eng`` with the clause's point and premises added and saturated."""
+    dx = extend_diagram(d, clause)
+    ex = engine_input(dx)
+    fork = eng.fork()
+    for i in range(len(d.points), len(dx.points)):
+        fork.add_point(ex.coords[i])
+    for f in ex.premises:
+        fork.add_premise(f)
+    fork.saturate((), Limits(seconds=60))
+    return fork, dx
+
+
+@pytest.mark.parametrize("name, clause", [("euler_line", "x = midpoint x a h"), ("miquel", "x = on_line x a b, on_line x d e"),
+                                          ("orthocenter", "x = foot x a b c")])
+def test_extended_figure_is_the_rebuilt_figure(name, clause):
+    d = build_diagram(geosolver.load_problem(CLASSICS, name), 0)
+    try:
+        dx = extend_diagram(d, clause)
+    except GeoError:
+        pytest.skip("clause not constructible here")
+    rebuilt = build_diagram(dx.problem, 0)
+    assert list(rebuilt.points) == list(dx.points)
+    assert all(np.array_equal(rebuilt.points[n], dx.points[n]) for n in dx.points)
+    assert all(np.array_equal(d.points[n], dx.points[n]) for n in d.points), "old points moved"
+
+
+def test_a_clause_that_cannot_be_added_is_a_clear_error():
+    d = build_diagram(geosolver.load_problem(CLASSICS, "orthocenter"), 0)
+    with pytest.raises(GeoError, match="already defined"):
+        extend_diagram(d, "a = midpoint a b c")
+    with pytest.raises(GeoError, match="unknown construction|not defined|undefined"):
+        extend_diagram(d, "x = midpoint x b zz")
+    with pytest.raises(GeoError, match="could not be realised"):
+        extend_diagram(d, "x = on_line x a b, on_line x a b")
+
+
+def test_fork_leaves_the_base_as_it_was_and_matches_starting_over():
+    problem = geosolver.load_problem(CLASSICS, "euler_line")
+    eng, d = saturated(problem)
+    before = dict(eng.proved)
+    rows_before = {t: dict(tab.rows) for t, tab in eng.tables.items()}
+    first, dx = grown(eng, d, "x = midpoint x a h")
+    assert eng.proved == before and {t: dict(tab.rows) for t, tab in eng.tables.items()} == rows_before
+    assert eng.n == len(d.points) and first.n == len(dx.points)
+    again, _ = grown(eng, d, "x = midpoint x a h")
+    assert list(again.proved) == list(first.proved), "forks are deterministic"
+    scratch, _ = saturated(dx.problem)
+    assert set(first.proved) == set(scratch.proved)
+    assert not first.rejected
+
+
+@pytest.mark.parametrize("name, clause", [("nine_point_circle", "x = midpoint x a p"), ("simson_line", "x = foot x o a c")])
+def test_semi_naive_matching_finds_exactly_the_new_instances(name, clause):
+    d = build_diagram(geosolver.load_problem(CLASSICS, name), 0)
+    dx = extend_diagram(d, clause)
+    e = engine_input(dx)
+    ix = NumericIndex(e.coords, e.scale)
+    rules = list(bundled_rules())
+    new = len(d.points)
+
+    def key(i):
+        return (i.rule.name, frozenset(i.premises), i.conclusions)
+
+    def names_new(k) -> bool:
+        return any(p >= new for f in (*k[1], *k[2]) for p in f.args)
+
+    everything = {key(i) for i in instances(rules, ix)}
+    delta = {key(i) for i in instances(rules, ix, new_from=new, plans={})}
+    assert delta, "the new point takes part in some instance"
+    assert delta == {k for k in everything if names_new(k)}
