@@ -193,6 +193,28 @@ def _fact(obj: Any, ids: dict[str, int]) -> Fact:
     return Fact.make(pred, [ids[p] for p in points], v)
 
 
+_ANGLE_TEXT = re.compile(r"^(-?\d*)pi(?:/(\d+))?$")
+
+
+def _read_text(text: Any, ids: dict[str, int]) -> Fact | None:
+    """The fact a step's text states ('perp a b c d', 'aconst a b c d pi/3'), or None: what a
+    reader sees must be what is checked."""
+    try:
+        pred, *rest = text.split()
+        value = None
+        if PREDICATES[pred].value:
+            token = rest.pop()
+            m = _ANGLE_TEXT.match(token)
+            if m and pred == "aconst":
+                head = m.group(1)
+                value = Fraction(int(head) if head not in ("", "-") else (-1 if head else 1), int(m.group(2) or 1))
+            else:
+                value = _number(token, "value")
+        return Fact.make(pred, [ids[p] for p in rest], value)
+    except (AttributeError, KeyError, ValueError, IndexError, ZeroDivisionError):
+        return None
+
+
 def _figure_fact(obj: Any, ids: dict[str, int]) -> FigureFact:
     """A JSON figure fact (ddar/figure_facts.py) as a FigureFact; ValueError says what is wrong."""
     if not isinstance(obj, dict):
@@ -374,6 +396,8 @@ class _Checker:
                 return
             if not drawn.holds(self.coords, self.scale):
                 self.err(f"{where}: {drawn.text(self.names)} is false in the problem's figure")
+            if step.get("text") != drawn.text(self.names):
+                self.err(f"{where}: its text {step.get('text')!r} is not its figure fact, {drawn.text(self.names)!r}")
             self.figures[pos] = drawn
             return
         try:
@@ -383,6 +407,8 @@ class _Checker:
             return
         if not fact.holds(self.coords, self.scale):
             self.err(f"{where}: {self.text(fact)} is false in the figure")
+        if _read_text(step.get("text"), self.ids) != fact:
+            self.err(f"{where}: its text {step.get('text')!r} does not say its fact, {self.text(fact)}")
         if kind == "premise":
             if fact not in allowed:
                 self.err(f"{where}: {self.text(fact)} is not among the premises")
@@ -401,7 +427,11 @@ class _Checker:
         if not isinstance(ref, int) or isinstance(ref, bool) or not 1 <= ref < pos:
             self.err(f"{where}: uses {ref!r}, which is not an earlier step")
             return None
-        return self.facts.get(ref)  # None: that step was malformed and already reported
+        if ref not in self.facts:  # a figure fact, or a malformed step: the use proves nothing
+            what = "a figure fact, not a fact" if ref in self.figures else "an invalid step"
+            self.err(f"{where}: uses step {ref}, {what}")
+            return None
+        return self.facts[ref]
 
     def drawn(self, where: str, pos: int, step: dict) -> set[FigureFact] | None:
         """The figure facts a step cites (its 'figure' list of earlier figure steps)."""
@@ -415,10 +445,9 @@ class _Checker:
                 self.err(f"{where}: cites {ref!r} as drawn, which is not an earlier step")
                 return None
             if ref not in self.figures:
-                if ref in self.facts:
-                    self.err(f"{where}: cites step {ref} as drawn, but it is no figure fact")
-                    return None
-                continue  # a malformed figure step, already reported
+                what = "a fact, not a figure fact" if ref in self.facts else "an invalid step"
+                self.err(f"{where}: cites step {ref} as drawn, but it is {what}")
+                return None
             out.add(self.figures[ref])
         return out
 

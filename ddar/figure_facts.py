@@ -89,6 +89,8 @@ def angle_in_range(pts: Sequence[np.ndarray], low: Fraction, high: Fraction) -> 
     x = angle_value(pts)
     if x is None or not 0 < high - low <= 1:
         return False
+    turns = math.floor(low)  # whole turns off both bounds, exactly: a huge bound must not blur the angle
+    low, high = low - turns, high - turns
     # y: how far above low*pi the angle lies, reduced into [0, pi)
     y = (x - float(low) * math.pi) % math.pi
     return numeric.TOL < y < float(high - low) * math.pi - numeric.TOL

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 from ddar.predicates import repeats_point
 from ddar.proof import build_proof, configuration_note, format_proof, used_points
-from geosolver.diagram import Diagram, build_diagram, goal_survey
+from geosolver.diagram import Diagram, build_diagram
 from geosolver.engine_input import engine_input
 from geosolver.errors import GeoError
 from geosolver.language import Problem
-from geosolver.verify import check_saved, source_of
+from geosolver.verify import check_saved, configuration, source_of
 
 if TYPE_CHECKING:
     from ddar.engine import Report
@@ -137,11 +137,10 @@ def solve(
         aux = sorted(used_points(proof) - support, key=e.names.index)
         for pt in proof["points"]:
             pt["aux"] = pt["name"] in aux
-        false, built = goal_survey(problem, seed)
-        proof["configuration"] = {"figures": built, "goal_false": false}
+        proof["configuration"] = configuration(problem, seed)
         # the checker gets the problem's premises, goals and figure rebuilt from its text, not
         # the engine's reading of them
-        errors = check_saved(proof)
+        errors = check_saved(proof, expected=problem)
         if errors:
             result.status, result.error_kind = "error", "internal"
             result.error = "internal error: the proof checker rejected the proof:\n" + "\n".join(errors)

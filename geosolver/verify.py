@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ddar.check import check_proof
-from geosolver.diagram import build_diagram
+from geosolver.diagram import build_diagram, goal_survey
 from geosolver.errors import GeoError
 from geosolver.language import Problem, parse_problem
 
@@ -23,17 +23,41 @@ def source_of(problem: Problem, seed: int) -> dict:
     return {"text": problem.text or str(problem), "seed": seed}
 
 
-def check_saved(proof: Any) -> list[str]:
-    """Every error in a saved proof, its problem and figure rebuilt from ``proof["source"]``."""
+def configuration(problem: Problem, seed: int) -> dict:
+    """Of the first figures drawn without regard to the goal, how many there are and in how many
+    the goal is false (docs/PROOF_FORMAT.md, ``configuration``)."""
+    false, built = goal_survey(problem, seed)
+    return {"figures": built, "goal_false": false}
+
+
+def check_saved(proof: Any, expected: Problem | None = None) -> list[str]:
+    """Every error in a saved proof, its problem and figure rebuilt from ``proof["source"]``.
+
+    ``expected``: the problem the proof must be of (read by the caller, not from the proof):
+    its clauses must open the proof's problem (which may add auxiliary clauses) and its goals
+    must be the proof's.  Without it, the proof is checked against the problem it records."""
     src = proof.get("source") if isinstance(proof, dict) else None
-    if not isinstance(src, dict) or not isinstance(src.get("text"), str) or type(src.get("seed")) is not int:
-        return ["source: must be {text, seed}: the problem text and seed that rebuild the figure"]
+    if not isinstance(src, dict) or not isinstance(src.get("text"), str) or type(src.get("seed")) is not int \
+            or src["seed"] < 0:
+        return ["source: must be {text, seed}: the problem text and seed (an integer >= 0) that rebuild the figure"]
     name = proof.get("problem") if isinstance(proof.get("problem"), str) and proof.get("problem") else "problem"
     try:
         problem = parse_problem(src["text"], name=name, file="proof.json source")
         diagram = build_diagram(problem, src["seed"])
     except GeoError as e:
         return [f"source: the problem's figure cannot be rebuilt: {e.message}"]
+    except Exception as e:  # noqa: BLE001 -- a damaged file is a message, never a crash
+        return [f"source: the problem's figure cannot be rebuilt ({type(e).__name__}: {e})"]
+    errors = []
+    if expected is not None:
+        given = [str(c) for c in expected.clauses]
+        if [str(c) for c in problem.clauses[: len(given)]] != given or \
+                [str(g.statement) for g in problem.goals] != [str(g.statement) for g in expected.goals]:
+            errors.append(f"source: the proof is of another problem than {expected.name!r}: {src['text']!r}")
+    said = proof.get("configuration")
+    truth = configuration(problem, src["seed"])
+    if said != truth:
+        errors.append(f"configuration: the proof says {said!r}; the problem's figures give {truth!r}")
     premises = [s.json() for s in problem.premises()]
     goals = [g.statement.json() for g in problem.goals]
-    return check_proof(proof, premises, goals, diagram.coords())
+    return errors + check_proof(proof, premises, goals, diagram.coords())

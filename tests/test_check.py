@@ -6,6 +6,7 @@ import pytest
 
 import geosolver
 from ddar.check import ProofRejected, _factor, check_proof, verify
+from ddar.figure_facts import figure_text
 from ddar.proof import FORMAT
 from geosolver.engine_input import engine_input
 
@@ -28,7 +29,8 @@ def drawn(text: str) -> dict:
     pred, *rest = text.split()
     value = rest[-2:] if pred == "angle_range" else None
     points = rest[:-2] if pred == "angle_range" else rest
-    return {"kind": "figure", "fact": {"pred": pred, "points": points, "value": value}, "text": text}
+    obj = {"pred": pred, "points": points, "value": value}
+    return {"kind": "figure", "fact": obj, "text": figure_text(obj)}
 
 
 def rule(name: str, binding: str, uses: list, text: str, figure: list = ()) -> dict:

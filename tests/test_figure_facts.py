@@ -91,6 +91,7 @@ def test_a_range_too_wide_to_fix_the_branch_is_rejected():
     proof = proved(EQ_TRIANGLE.format("pi/3"))
     step = drawn(proof, "angle_range")[0]
     step["fact"]["value"] = ["0", "9/10"]  # true in the figure, but it holds pi/3 and 2pi/3 alike
+    step["text"] = figure_text(step["fact"])
     errors = check_saved(proof)
     assert errors and all("right branch" in e for e in errors), errors
 
@@ -180,3 +181,72 @@ def test_each_kind_of_figure_fact_in_numbers():
         if text:
             assert fact.text(names) == text
             assert figure_text(fact.json(names)) == text
+
+
+def test_a_figure_fact_cited_as_a_fact_proves_nothing():
+    """A figure step is no premise: citing it where facts go must not let a step through."""
+    proof = proved(EQ_TRIANGLE.format("pi/3"))
+    forged = copy.deepcopy(proof)
+    forged["configuration"] = {"figures": 8, "goal_false": 0}
+    forged["steps"] = [{"index": 1, "kind": "figure", "fact": {"pred": "diff", "points": ["a", "b"], "value": None},
+                        "text": "A ≠ B"},
+                       {"index": 2, "kind": "subset", "uses": [1], "fact": proof["goals"][0], "text": "aconst a b a c pi/3"}]
+    assert any("a figure fact, not a fact" in e for e in check_saved(forged))
+    step = next(s for s in proof["steps"] if s["kind"] == "ar" and s["figure"])
+    moved = copy.deepcopy(proof)
+    target = next(s for s in moved["steps"] if s["index"] == step["index"])
+    target["uses"].insert(0, {"step": step["figure"][0], "coefs": ["5"]})
+    target["figure"] = []
+    assert any("a figure fact, not a fact" in e for e in check_saved(moved))
+
+
+def test_what_the_reader_sees_is_checked():
+    proof = proved(EQ_TRIANGLE.format("pi/3"))
+    for change in ("configuration", "text", "figure text", "problem"):
+        p = copy.deepcopy(proof)
+        if change == "configuration":
+            p["configuration"]["goal_false"] = 0  # would hide "proved for the configuration drawn"
+        elif change == "text":
+            p["steps"][-1]["text"] = "aconst a b a c 2pi/3"
+        elif change == "figure text":
+            drawn(p, "angle_range")[0]["text"] = "pi/2 < ∠(AB,AC) < 5pi/6"
+        else:
+            from geosolver.language import parse_problem
+
+            expected = parse_problem(ON_LINE.format("2"))
+            assert any("another problem" in e for e in check_saved(p, expected=expected))
+            continue
+        assert check_saved(p), change
+
+
+def test_damaged_sources_and_huge_bounds_are_messages():
+    proof = proved(EQ_TRIANGLE.format("pi/3"))
+    p = copy.deepcopy(proof)
+    p["source"]["seed"] = -1
+    assert any("source" in e for e in check_saved(p))
+    p = copy.deepcopy(proof)
+    step = drawn(p, "angle_range")[0]
+    n = 40257678620673558
+    step["fact"]["value"] = [f"{6 * n + 3}/6", f"{6 * n + 5}/6"]  # (n + 1/2, n + 5/6): excludes pi/3
+    step["text"] = figure_text(step["fact"])
+    assert any("false in the problem's figure" in e for e in check_saved(p))
+
+
+@pytest.mark.parametrize("fact", ["para a b c d", "perp a b c d", "aconst a b c d 1/3", "coll a b c",
+                                  "eqangle a b c d e f g h"])
+def test_the_solver_and_the_checker_read_one_angle_off_a_conclusion(fact):
+    """The branch fact the solver states is on the very angle the checker derives from the target."""
+    from fractions import Fraction
+
+    from ddar.check import PI, _angle_expr, target_equation
+    from ddar.facts import Fact
+    from ddar.figure_facts import branch_fact
+    from ddar.proof import _target_angle
+
+    pred, *pts = fact.split()
+    value = Fraction(pts.pop()) if pred == "aconst" else None
+    f = Fact.make(pred, ["abcdefgh".index(p) for p in pts], value)
+    angle, constant = _target_angle(f)
+    target = target_equation(f, "angle")
+    assert _angle_expr(branch_fact(angle, constant, 2)) == {v: c for v, c in target.items() if v != PI}
+    assert constant == -target.get(PI, 0)
