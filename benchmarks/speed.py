@@ -46,7 +46,7 @@ def run_suite(key: str, timeout: float) -> list[dict]:
     title, file = SUITES[key]
     rows = []
     for p in geosolver.load_problems(DATA / file):
-        r = solve(p, timeout=timeout)
+        r = solve(p, mode="ddar", timeout=timeout)
         rep = r.report
         drawn = [s["fact"]["pred"] for s in r.proof["steps"] if s["kind"] == "figure"] if r.proof else []
         rows.append({

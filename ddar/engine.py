@@ -129,6 +129,7 @@ class Engine:
         self._matched_points = 0  # points the last complete match covered
         self._plans: dict = {}  # semi-naive join plans (rule, variable) -> Plan, shared by forks
         self._false: set[Fact] = set()  # wanted facts false in the figure
+        self._true: set[Fact] = set()  # wanted facts found true in the figure
         self._targets: dict[tuple[Fact, str], list[tuple[int, int]]] = {}  # AR targets mod _P
         self._candidates: set[tuple[Fact, str]] = set()  # what AR may imply this round
 
@@ -187,6 +188,7 @@ class Engine:
         other.rule_fires = dict(self.rule_fires)
         other.rejected = list(self.rejected)
         other._false = set(self._false)
+        other._true = set(self._true)
         other._targets = dict(self._targets)
         other._candidates = set(self._candidates)
         return other
@@ -320,15 +322,14 @@ class Engine:
         new = 0
         wanted = [f for f in self._waiting if f not in self.proved and f not in self._false]
         wanted += [g for g in goals if g not in self.proved and g not in self._waiting]
+        for f in wanted:  # facts the loose matcher let through may be false: AR never looks at them
+            if f not in self._true:
+                (self._true if self.holds(f) else self._false).add(f)
+        wanted = [f for f in wanted if f not in self._false]
         self._candidates = self._ar_candidates(wanted)
         for k, f in enumerate(wanted):
             if k % 256 == 0 and time.perf_counter() > deadline:
                 break
-            if f in self._false:
-                continue
-            if not self.holds(f):  # a candidate the loose matcher let through
-                self._false.add(f)
-                continue
             reason = self._ar_reason(f) or self._subset_reason(f)
             if reason is not None:
                 self._prove(f, reason)

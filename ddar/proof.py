@@ -208,6 +208,8 @@ def format_proof(proof: dict) -> str:
     aux = [p["name"] for p in proof["points"] if p.get("aux")]
     if aux:
         lines.append(f"Auxiliary points: {' '.join(aux)}")
+    for clause in proof.get("aux_clauses", []):
+        lines.append(f"  constructed: {clause}")
     drawn = [s for s in proof["steps"] if s["kind"] == "figure"]
     width = max((len(s["text"]) for s in proof["steps"] if s["kind"] != "figure"), default=0)
     if drawn:

@@ -42,7 +42,8 @@ from geosolver.suites import SUITES as NAMED_SUITES
 from geosolver.solve import STATUSES
 from geosolver.suites import SuiteError, suite_path
 
-RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "error", "note", "seed", "version")
+RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "aux_clauses", "candidates", "error", "note",
+               "seed", "version")
 GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
 DEFAULT_MEMORY_MB = 4096
 # AlphaGeometry's two suites: the name on the command line -> its file
@@ -66,9 +67,10 @@ class Task:
     """One problem to run: what a worker process receives."""
 
     entry: Entry
-    mode: str = "ddar"
+    mode: str = "search"
     timeout: float = 60.0
     seed: int = 0
+    max_depth: int = 2
 
     @property
     def name(self) -> str:
@@ -105,14 +107,15 @@ def resolve_suite(suite: str | os.PathLike) -> Path:
 
 
 def make_record(task: Task, status: str, seconds: float, error: str | None = None,
-                proof_steps: int = 0, aux: list[str] | None = None, note: str | None = None) -> dict:
+                proof_steps: int = 0, aux: list[str] | None = None, note: str | None = None,
+                aux_clauses: list[str] | None = None, candidates: int = 0) -> dict:
     """A JSONL record, with the keys in RECORD_KEYS order (``note``: proved for the
     configuration drawn only, see docs/PROOF_FORMAT.md)."""
     from geosolver import __version__
 
     return {"name": task.name, "status": status, "seconds": round(seconds, 4), "mode": task.mode,
-            "proof_steps": proof_steps, "aux": list(aux or []), "error": error, "note": note, "seed": task.seed,
-            "version": __version__}
+            "proof_steps": proof_steps, "aux": list(aux or []), "aux_clauses": list(aux_clauses or []),
+            "candidates": candidates, "error": error, "note": note, "seed": task.seed, "version": __version__}
 
 
 def read_records(path: str | os.PathLike) -> list[dict]:
@@ -153,8 +156,9 @@ def solve_task(task: Task) -> dict:
         problem = parse_entry(task.entry)
     except GeoError as e:  # a problem that does not parse is that problem's error, not the run's
         return make_record(task, "error", time.perf_counter() - t0, error=e.format())
-    r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed)
-    return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux, r.to_json(False).get("note"))
+    r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed, max_depth=task.max_depth)
+    return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux, r.to_json(False).get("note"),
+                       r.aux_clauses, r.candidates)
 
 
 def _child(target: Callable[[Task], dict], task: Task, conn: Connection, memory_mb: int) -> None:
@@ -303,7 +307,7 @@ def _raise_on_sigterm(signum, frame):
 
 def run_bench(
     suite: str | os.PathLike,
-    mode: str = "ddar",
+    mode: str = "search",
     timeout: float = 60.0,
     workers: int | None = None,
     out: str | os.PathLike | None = None,
@@ -314,6 +318,7 @@ def run_bench(
     progress: bool | None = None,
     executor: str = "local",
     ray_address: str | None = None,
+    max_depth: int = 2,
 ) -> list[dict]:
     """Solve the problems of ``suite``, appending one record per problem to ``out``.
 
@@ -365,7 +370,7 @@ def run_bench(
             raise BenchError(f"{out} holds results with mode {m!r} and seed {s}, this run asks mode {mode!r} "
                              f"and seed {seed}: choose another --out")
         done = {r["name"] for r in earlier}
-    tasks = [Task(e, mode, timeout, seed) for e in entries if e.name not in done]
+    tasks = [Task(e, mode, timeout, seed, max_depth) for e in entries if e.name not in done]
     workers = min(workers or os.cpu_count() or 1, max(1, len(tasks)))
     if tasks:
         # compile the numba kernels here, once, into their on-disk cache: otherwise every

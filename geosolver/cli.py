@@ -14,6 +14,7 @@ import sys
 import time
 
 from geosolver.errors import GeoError
+from geosolver.solve import MODES
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -114,8 +115,12 @@ def _parser() -> argparse.ArgumentParser:
                        description="Prove one problem's goal: numbered steps, each checked.",
                        epilog=_SOLVE_EXAMPLES, formatter_class=fmt)
     common(s)
-    s.add_argument("--mode", default="ddar", choices=["ddar"], help="how to search (default ddar: the engine alone)")
+    s.add_argument("--mode", default="search", choices=list(MODES),
+                   help="ddar: the engine alone; search (default): the engine, then auxiliary points proposed and tried")
     s.add_argument("--timeout", "-t", type=float, default=60.0, help="wall-clock budget in seconds (default 60)")
+    s.add_argument("--workers", "-j", type=int, default=1, help="processes trying auxiliary points at once (default 1)")
+    s.add_argument("--max-depth", type=int, default=2, metavar="D",
+                   help="auxiliary points in one proof at most (search; default 2)")
     s.add_argument("--json", action="store_true", help="print {name, status, seconds, proof_steps, aux, proof}")
     s.add_argument("--out", "-o", metavar="DIR", help="write proof.txt, proof.json and figure.png into DIR")
     b = sub.add_parser("bench", help="solve a whole suite in parallel; JSONL results and a summary table",
@@ -123,7 +128,10 @@ def _parser() -> argparse.ArgumentParser:
                        "per problem, then a summary table.",
                        epilog=_BENCH_EXAMPLES, formatter_class=fmt)
     b.add_argument("suite", metavar="SUITE", help="a problem file, or imo-ag-30 / jgex-ag-231")
-    b.add_argument("--mode", default="ddar", choices=["ddar"], help="how to search (default ddar: the engine alone)")
+    b.add_argument("--mode", default="search", choices=list(MODES),
+                   help="ddar: the engine alone; search (default): the engine, then auxiliary points")
+    b.add_argument("--max-depth", type=int, default=2, metavar="D",
+                   help="auxiliary points in one proof at most (search; default 2)")
     b.add_argument("--timeout", "-t", type=float, default=60.0, help="seconds per problem (default 60)")
     b.add_argument("--workers", "-j", type=int, help="problems run at once (default: the number of CPUs)")
     b.add_argument("--out", "-o", metavar="FILE", help="the JSONL file to append to (default bench-SUITE.jsonl)")
@@ -163,16 +171,15 @@ def _cmd_render(args) -> int:
 
 
 def _cmd_solve(args) -> int:
-    from geosolver.solve import solve, write_outputs
+    from geosolver.solve import check_options, solve, write_outputs
 
-    if args.timeout <= 0:
-        raise GeoError(f"--timeout must be positive, got {args.timeout}")
+    check_options(args.mode, args.timeout, args.seed, args.workers, args.max_depth)
     from ddar.engine import kernels_cached, warm_up
 
     if not kernels_cached():
         print("geosolver: compiling the engine's kernels (first run only, about 15 s)...", file=sys.stderr)
     warm_up()  # numba's kernels: compiled on a machine's first run, off the problem's clock
-    r = solve(args.source, args.name, args.mode, args.timeout, args.seed)
+    r = solve(args.source, args.name, args.mode, args.timeout, args.seed, args.workers, args.max_depth)
     if args.json:
         print(json.dumps(r.to_json(), indent=1))
     elif r.status == "solved":
@@ -194,11 +201,13 @@ def _cmd_solve(args) -> int:
 
 def _cmd_bench(args) -> int:
     from geosolver.bench import run_bench, summary_table
+    from geosolver.solve import check_options
 
     names = [n.strip() for n in args.names.split(",") if n.strip()] if args.names else None
+    check_options(args.mode, args.timeout, args.seed, 1, args.max_depth)
     records = run_bench(args.suite, mode=args.mode, timeout=args.timeout, workers=args.workers, out=args.out,
                         resume=args.resume, names=names, seed=args.seed, memory_mb=args.memory,
-                        executor=args.executor, ray_address=args.ray_address)
+                        executor=args.executor, ray_address=args.ray_address, max_depth=args.max_depth)
     print(summary_table(records, args.suite), end="")
     return EXIT_OK
 

@@ -22,7 +22,7 @@ from ddar.numeric import holds as _holds
 from geosolver import geometry as g
 from geosolver.errors import GeoError
 from geosolver.geometry import Circle, Degenerate, Fixed, Line, Locus
-from geosolver.language import Call, Clause, Goal, Problem
+from geosolver.language import Call, Clause, Goal, Problem, add_clause
 from geosolver.statement import Statement
 
 MAX_ATTEMPTS = 40
@@ -128,23 +128,12 @@ def _attempt(problem: Problem, seed: int, attempt: int) -> Diagram:
     return diagram
 
 
-def extended_problem(problem: Problem, clause: str) -> Problem:
-    """The problem with one more clause before its goals (an auxiliary construction); it may
-    only use the problem's points.  GeoError, located in the extended text, if it does not parse."""
-    from geosolver.language import parse_problem
-
-    text = problem.text or str(problem)
-    head, _, goals = text.partition("?")
-    extended = f"{head.rstrip()}; {clause.strip()}" + (f" ? {goals.strip()}" if goals.strip() else "")
-    return parse_problem(extended, problem.name, problem.file, problem.line)
-
-
 def extend_diagram(d: Diagram, clause: str) -> Diagram:
     """The figure with one more clause placed: the existing points keep their coordinates to
     the bit, the new ones are drawn from the figure's random stream where it stopped, so
     that building the extended problem from scratch gives this very figure.  GeoError if the
     clause does not parse or cannot be placed (kind 'diagram')."""
-    problem = extended_problem(d.problem, clause)
+    problem = add_clause(d.problem, clause)
     clause_obj = problem.clauses[-1]
     out = Diagram(problem, d.seed, dict(d.points), d.attempt, list(d.loci))
     rng = np.random.default_rng()

@@ -232,6 +232,15 @@ class _Parser:
                 problem.goals.append(self._goal(part))
         return problem
 
+    def parse_clause(self, defined: list[str], index: int) -> Clause:
+        """This text as one more clause of a problem whose points are ``defined``."""
+        self.defined = list(defined)
+        tokens = _tokenize(self.text, lambda c, ct, t: self.where(c, ct, t))
+        stray = next((t for t in tokens if t.text in (";", "?")), None)
+        if stray is not None:
+            raise self.err(f"expected one clause, without '{stray.text}'", stray)
+        return self._clause(_Part(tokens, None, None), index)
+
     def _span(self, part: list[Token]) -> str:
         return self.text[part[0].col - 1 : part[-1].col - 1 + len(part[-1].text)]
 
@@ -416,6 +425,16 @@ def _closest(word: str, options) -> str | None:
 def parse_problem(text: str, name: str = "problem", file: str = "<text>", line: int = 1, col0: int = 0) -> Problem:
     """Parse one problem line; raises GeoError with the exact location of any mistake."""
     return _Parser(text, name, file, line, col0).parse()
+
+
+def add_clause(problem: Problem, clause: str) -> Problem:
+    """The problem with one more clause before its goals (an auxiliary construction), which may
+    only use the problem's points.  Only the clause is parsed; GeoError locates a mistake in it."""
+    head, _, goals = (problem.text or str(problem)).partition("?")
+    text = f"{head.strip()}; {clause.strip()}" + (f" ? {goals.strip()}" if goals.strip() else "")
+    parser = _Parser(clause.strip(), problem.name, problem.file, problem.line, 0)
+    parsed = parser.parse_clause(problem.points, len(problem.clauses) + 1)
+    return Problem(problem.name, [*problem.clauses, parsed], list(problem.goals), problem.file, problem.line, text)
 
 
 # --- files ------------------------------------------------------------------

@@ -7,6 +7,7 @@ error (a bug in the engine), never printed as a proof.
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from dataclasses import dataclass, field
@@ -17,16 +18,16 @@ from typing import TYPE_CHECKING
 from ddar.predicates import repeats_point
 from ddar.proof import build_proof, configuration_note, format_proof, used_points
 from geosolver.diagram import Diagram, build_diagram
-from geosolver.engine_input import engine_input
+from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
 from geosolver.language import Problem
 from geosolver.verify import check_saved, configuration, source_of
 
 if TYPE_CHECKING:
-    from ddar.engine import Report
+    from ddar.engine import Engine, Report
 
-MODES = ("ddar",)
-STATUSES = ("solved", "saturated", "timeout", "error")
+MODES = ("ddar", "search")
+STATUSES = ("solved", "saturated", "exhausted", "timeout", "error")
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Result:
     """The outcome of solving one problem."""
 
     name: str
-    status: str  # 'solved', 'saturated', 'timeout' or 'error'
+    status: str  # one of STATUSES: 'exhausted' when the search tried every candidate up to its depth
     seconds: float
     mode: str = "ddar"
     seed: int = 0
@@ -43,6 +44,9 @@ class Result:
     error: str | None = None
     error_kind: str | None = None  # for errors: 'syntax', 'construction', 'diagram', 'goal', 'internal'
     facts: int = 0  # facts proved when the engine stopped
+    aux_clauses: list[str] = field(default_factory=list)  # the auxiliary constructions, in the language
+    candidates: int = 0  # auxiliary candidates tried (search)
+    depth: int = 0  # auxiliary clauses in the proof
     report: Report | None = field(default=None, repr=False)
     diagram: Diagram | None = field(default=None, repr=False)
 
@@ -64,6 +68,8 @@ class Result:
             "aux": self.aux,
             "facts": self.facts,
             "error": self.error,
+            "aux_clauses": self.aux_clauses,
+            "candidates": self.candidates,
         }
         note = configuration_note(self.proof) if self.proof else ""
         if note:
@@ -90,64 +96,108 @@ def goal_support(problem: Problem, goal_points: set[str]) -> set[str]:
     return need
 
 
-def solve(
-    source, name: str | None = None, mode: str = "ddar", timeout: float = 60.0, seed: int = 0
-) -> Result:
-    """Solve one problem (a file, problem text, or a parsed ``Problem``).
-
-    Problems that cannot be read, drawn or whose goal is false in the figure
-    give a ``Result`` with status ``error``; an unreadable source raises GeoError.
-    """
-    from geosolver.api import load_problem
-
-    t0 = time.perf_counter()
-    problem = load_problem(source, name)
-    if mode not in MODES:
-        raise GeoError(f"unknown mode {mode!r} (modes: {', '.join(MODES)})")
-    result = Result(problem.name, "error", 0.0, mode, seed)
-    try:
-        d = build_diagram(problem, seed)
-    except GeoError as e:
-        result.error, result.error_kind = e.format(), e.kind
-        result.seconds = time.perf_counter() - t0
-        return result
-    result.diagram = d
-    e = engine_input(d)
+def prepare(problem: Problem, seed: int) -> tuple[Diagram, EngineInput]:
+    """Stage 1: the figure and the engine's view of it.  GeoError (kind 'diagram' or 'goal')
+    if the figure cannot be built, a goal is false in it, or a goal names a point twice."""
     for goal in problem.goals:
         if repeats_point(goal.statement.pred, goal.statement.points):
             where = problem.location(goal.col, token=goal.text)
-            result.error = GeoError(f"the goal '{goal.text}' names a point twice where '{goal.statement.pred}' "
-                                    "needs different points: there is nothing to prove", where, "goal").format()
-            result.error_kind = "goal"
-            result.seconds = time.perf_counter() - t0
-            return result
-    from ddar.engine import SOLVED, Engine, Limits  # numba loads only when a problem is solved
+            raise GeoError(f"the goal '{goal.text}' names a point twice where '{goal.statement.pred}' "
+                           "needs different points: there is nothing to prove", where, "goal")
+    d = build_diagram(problem, seed)
+    return d, engine_input(d)
+
+
+def new_engine(e: EngineInput) -> Engine:
+    """Stage 2: an engine holding the figure and the problem's premises (not yet saturated)."""
+    from ddar.engine import Engine  # numba loads only when a problem is solved
 
     engine = Engine(e.coords, e.scale)
     for f in e.premises:
         engine.add_premise(f)
+    return engine
+
+
+def checked_proof(original: Problem, d: Diagram, e: EngineInput, engine: Engine, seed: int) -> tuple[dict, list[str]]:
+    """Stage 4: the proof of a solved engine (traceback), its auxiliary points marked, the
+    configuration survey, checked against ``original`` (the problem before any auxiliary
+    clause) on a figure rebuilt from the proof's source.  ValueError, listing the checker's
+    errors, if it rejects the proof (an engine bug, never printed as a proof)."""
+    problem = d.problem
+    proof = build_proof(engine.proved, e.goals, e.names, e.coords, e.scale, e.premises, problem.name,
+                        source=source_of(problem, seed))
+    goal_points = {p for g in problem.goals for p in g.statement.points}
+    support = goal_support(problem, goal_points)
+    aux = sorted(used_points(proof) - support, key=e.names.index)
+    for pt in proof["points"]:
+        pt["aux"] = pt["name"] in aux
+    proof["configuration"] = configuration(problem, seed)
+    added = problem.clauses[len(original.clauses):]
+    if added:
+        proof["aux_clauses"] = [str(c) for c in added]
+    # the checker gets the problem's premises, goals and figure rebuilt from its text, not
+    # the engine's reading of them
+    errors = check_saved(proof, expected=original)
+    if errors:
+        raise ValueError("internal error: the proof checker rejected the proof:\n" + "\n".join(errors))
+    return proof, aux
+
+
+def solve(
+    source, name: str | None = None, mode: str = "search", timeout: float = 60.0, seed: int = 0,
+    workers: int = 1, max_depth: int = 2,
+) -> Result:
+    """Solve one problem (a file, problem text, or a parsed ``Problem``).
+
+    ``mode``: 'ddar' (the engine alone) or 'search' (the engine, then auxiliary points
+    proposed and tried, ``workers`` processes, up to ``max_depth`` points).  Problems that
+    cannot be read, drawn or whose goal is false in the figure give a ``Result`` with status
+    ``error``; an unreadable source or a bad option raises GeoError.
+    """
+    from geosolver.api import load_problem
+
+    t0 = time.perf_counter()
+    check_options(mode, timeout, seed, workers, max_depth)
+    problem = load_problem(source, name)
+    result = Result(problem.name, "error", 0.0, mode, seed)
+    try:
+        d, e = prepare(problem, seed)
+    except GeoError as err:
+        result.error, result.error_kind = err.format(), err.kind
+        result.seconds = time.perf_counter() - t0
+        return result
+    result.diagram = d
+    if mode == "search":
+        from geosolver.search import search
+
+        return search(problem, d, e, result, t0, timeout, workers, max_depth)
+    from ddar.engine import SOLVED, Limits
+
+    engine = new_engine(e)
     left = max(timeout - (time.perf_counter() - t0), 0.0)
     report = engine.saturate(e.goals, Limits(seconds=left))
     result.report, result.facts, result.status = report, report.facts, report.status
     if report.status == SOLVED:
-        goal_points = {p for g in problem.goals for p in g.statement.points}
-        proof = build_proof(engine.proved, e.goals, e.names, e.coords, e.scale, e.premises, problem.name,
-                            source=source_of(problem, seed))
-        support = goal_support(problem, goal_points)
-        aux = sorted(used_points(proof) - support, key=e.names.index)
-        for pt in proof["points"]:
-            pt["aux"] = pt["name"] in aux
-        proof["configuration"] = configuration(problem, seed)
-        # the checker gets the problem's premises, goals and figure rebuilt from its text, not
-        # the engine's reading of them
-        errors = check_saved(proof, expected=problem)
-        if errors:
-            result.status, result.error_kind = "error", "internal"
-            result.error = "internal error: the proof checker rejected the proof:\n" + "\n".join(errors)
-        else:
-            result.proof, result.aux = proof, aux
+        try:
+            result.proof, result.aux = checked_proof(problem, d, e, engine, seed)
+        except ValueError as err:
+            result.status, result.error_kind, result.error = "error", "internal", str(err)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def check_options(mode: str, timeout: float, seed: int, workers: int, max_depth: int) -> None:
+    """GeoError naming the option for a value no search can run with."""
+    if mode not in MODES:
+        raise GeoError(f"unknown mode {mode!r} (modes: {', '.join(MODES)})")
+    if not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        raise GeoError(f"--timeout must be a positive number of seconds, got {timeout}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise GeoError(f"--seed must be an integer from 0 to 2**63 - 1, got {seed}")
+    if not isinstance(workers, int) or workers < 1:
+        raise GeoError(f"--workers must be at least 1, got {workers}")
+    if not isinstance(max_depth, int) or not 1 <= max_depth <= 8:
+        raise GeoError(f"--max-depth must be from 1 to 8, got {max_depth}")
 
 
 def saved_result(result: Result) -> dict:

@@ -29,7 +29,7 @@ SOLVABLE = ["orthocenter", "thales", "circumcenter", "midline"]  # each solves i
 FALSE_GOAL = "a b c = triangle a b c; h = orthocenter h a b c ? perp a b a c"
 BAD_SYNTAX = "a b c = triangle a b c; h = foo h a b c ? perp a h b c"  # unknown construction
 NAMES = SOLVABLE + ["false_goal", "bad_syntax"]
-EXPECTED = {"solved": 4, "saturated": 0, "timeout": 0, "error": 2}
+EXPECTED = {"solved": 4, "saturated": 0, "exhausted": 0, "timeout": 0, "error": 2}
 
 
 def _write_suite(path):
@@ -80,7 +80,7 @@ def test_full_run_writes_one_record_per_problem(full_run, suite):
     assert sorted(r["name"] for r in records) == sorted(NAMES)
     for r in records:
         assert list(r) == list(RECORD_KEYS)
-        assert r["mode"] == "ddar" and r["seed"] == 0 and r["version"] == __version__
+        assert r["mode"] == "search" and r["seed"] == 0 and r["version"] == __version__  # the default: the strongest
     by_name = {r["name"]: r for r in records}
     for n in SOLVABLE:
         assert by_name[n]["status"] == "solved" and by_name[n]["proof_steps"] > 0 and by_name[n]["error"] is None
@@ -88,7 +88,7 @@ def test_full_run_writes_one_record_per_problem(full_run, suite):
     assert by_name["bad_syntax"]["status"] == "error" and "unknown construction 'foo'" in by_name["bad_syntax"]["error"]
     assert summarize(records)["counts"] == EXPECTED
     assert _solved_fraction(table) == "4/6"
-    assert _status_line(table) == "status: solved 4, saturated 0, timeout 0, error 2"
+    assert _status_line(table) == "status: solved 4, saturated 0, exhausted 0, timeout 0, error 2"
     assert "AlphaGeometry" not in table  # not one of the two known suites
 
 
@@ -159,9 +159,9 @@ def test_names_filter_and_a_line_cut_short(suite, tmp_path, capsys):
         (["no/such/suite.txt"], "no such problem file"),
         (["{suite}", "--names", "orthocentre"], "no problem named 'orthocentre'"),
         (["{suite}", "--out", "{existing}"], "pass --resume"),
-        (["{suite}", "--out", "{existing}", "--resume", "--seed", "3"], "seed 0, this run asks mode 'ddar' and seed 3"),
+        (["{suite}", "--out", "{existing}", "--resume", "--seed", "3"], "seed 0, this run asks mode 'search' and seed 3"),
         (["{suite}", "--workers", "0"], "--workers must be at least 1"),
-        (["{suite}", "--timeout", "0"], "--timeout must be positive"),
+        (["{suite}", "--timeout", "0"], "--timeout must be a positive number"),
         (["imo-ag-30"], "GEOSOLVER_DATA"),
         (["{suite}", "--mode", "llm"], "invalid choice"),
     ],

@@ -75,7 +75,7 @@ def test_aux_points_are_the_points_the_goal_does_not_need():
     _solved_and_checked(r)
     assert r.aux == ["e"]
     assert [p["name"] for p in r.proof["points"] if p["aux"]] == ["e"]
-    plain = solve(CLASSICS_AUX, "butterfly", timeout=30)
+    plain = solve(CLASSICS_AUX, "butterfly", mode="ddar", timeout=30)
     assert plain.status == "saturated" and plain.aux == []
 
 
@@ -140,7 +140,7 @@ def test_every_saturated_fact_holds_in_this_figure_and_in_others(name):
 @given(st.sampled_from(CLASSICS_SOLVED[:12]), st.integers(0, 1000))
 def test_property_random_seeds_prove_only_true_facts(name, seed):
     problem = geosolver.load_problem(CLASSICS, name)
-    r = solve(problem, timeout=20, seed=seed)
+    r = solve(problem, mode="ddar", timeout=20, seed=seed)
     assert r.status in ("solved", "saturated", "timeout")
     if r.status == "solved":
         assert check_proof(r.proof) == []
@@ -194,7 +194,7 @@ def test_cli_solve_json_and_out_dir(tmp_path: Path):
 
 
 def test_cli_solve_exit_codes():
-    assert _cli("solve", str(CLASSICS_AUX), "--name", "butterfly", "--timeout", "20").returncode == 1
+    assert _cli("solve", str(CLASSICS_AUX), "--name", "butterfly", "--mode", "ddar", "--timeout", "20").returncode == 1
     bad = _cli("solve", "a b c = triangle; h = orthocenterr a b c ? perp a h b c")
     assert bad.returncode == 2 and "orthocenterr" in bad.stderr and "Traceback" not in bad.stderr
     false = _cli("solve", "a b c = triangle; h = orthocenter a b c ? perp a b b c")

@@ -1,0 +1,245 @@
+"""The auxiliary-point search: DD + AR first; when it stalls, try proposed constructions.
+
+Each candidate is one clause of the language.  Trying it costs a fork of the
+saturated engine, the clause's point placed in the figure (existing points keep
+their coordinates to the bit), its facts added, and the engine's saturation
+resumed: only the rule instances that name the new point are matched
+(``ddar/engine.py``).  Candidates are tried best first, in worker processes
+when there are several; a state that is not solved is scored (how many new facts
+speak of the goal's points) and the best are expanded again, up to ``max_depth``
+auxiliary points (a beam).
+
+It ends ``solved`` (the proof states its auxiliary clauses and has passed the
+checker, which rebuilds the extended figure from the problem text), ``exhausted``
+(every candidate up to the depth was tried), or ``timeout``.  The order of
+candidates is fixed, and results are taken in that order, so the same problem
+and seed give the same proof whatever the number of workers (as long as no
+candidate's own time limit is reached).
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from dataclasses import dataclass
+
+from geosolver.diagram import Diagram, extend_diagram
+from geosolver.engine_input import EngineInput, engine_input
+from geosolver.errors import GeoError
+from geosolver.language import Problem
+from geosolver.proposers import ProposalState
+from geosolver.proposers.heuristic import HeuristicProposer
+
+CANDIDATE_SECONDS = 20.0  # at most, for one candidate's saturation
+ROOT_PROPOSALS = 4000  # candidates proposed for the problem itself (one auxiliary point)
+PROPOSALS = 300  # candidates proposed for a state with auxiliary points already
+BEAM = 6  # unsolved states expanded at the next depth
+MEMORY_MB = 3072  # address space of one worker process
+CACHE = 64  # states a worker keeps (a deeper candidate replays its parent's clause otherwise)
+
+
+@dataclass
+class Node:
+    """A state of the search: the figure with its auxiliary clauses, saturated."""
+
+    clauses: tuple[str, ...]
+    diagram: Diagram
+    input: EngineInput
+    engine: object  # ddar.engine.Engine
+    status: str
+
+
+class Tree:
+    """The states of one problem's search in one process, each grown from its parent."""
+
+    def __init__(self, problem: Problem, seed: int, root: Node, max_depth: int):
+        self.problem, self.seed, self.max_depth = problem, seed, max_depth
+        self.nodes: dict[tuple[str, ...], Node] = {(): root}
+        self.proposer = HeuristicProposer()
+
+    def node(self, path: tuple[str, ...], seconds: float) -> Node:
+        got = self.nodes.get(path)
+        if got is None:
+            got = grow(self.node(path[:-1], seconds), path[-1], seconds)
+            if len(self.nodes) >= CACHE:
+                self.nodes.pop(next(k for k in self.nodes if k))  # the oldest, never the root
+            self.nodes[path] = got
+        return got
+
+    def proposals(self, path: tuple[str, ...], seconds: float, k: int) -> list[str]:
+        """The clauses proposed for the state at ``path``, best first."""
+        try:
+            node = self.node(path, seconds)
+        except GeoError:
+            return []
+        return [c.clause for c in self.proposer.propose(ProposalState(node.diagram), k)]
+
+    def attempt(self, path: tuple[str, ...], seconds: float) -> dict:
+        """Try one candidate path: its status, and its proof or its score."""
+        from ddar.engine import SOLVED
+
+        t0 = time.perf_counter()
+        out = {"path": path, "status": "error", "seconds": 0.0, "score": 0, "proof": None, "aux": [], "error": None}
+        try:
+            node = self.node(path, seconds)
+            parent = self.nodes.get(path[:-1])
+            out["status"] = node.status
+            if node.status == SOLVED:
+                from geosolver.solve import checked_proof
+
+                out["proof"], out["aux"] = checked_proof(self.problem, node.diagram, node.input, node.engine, self.seed)
+            else:
+                out["score"] = progress(node, parent)
+        except GeoError as e:  # the clause could not be placed: not a candidate after all
+            out["status"], out["error"] = "unplaceable", e.message
+        except MemoryError:
+            out["error"] = "out of memory"
+        except ValueError as e:  # a proof the checker rejected: an engine bug, reported
+            out["error"] = str(e)
+        out["seconds"] = time.perf_counter() - t0
+        return out
+
+
+def grow(parent: Node, clause: str, seconds: float) -> Node:
+    """The parent's state with one more clause: its figure extended, its engine forked, the
+    new point's facts added, saturation resumed (at most ``seconds``)."""
+    from ddar.engine import Limits
+
+    d = extend_diagram(parent.diagram, clause)
+    e = engine_input(d)
+    engine = parent.engine.fork()
+    for i in range(len(parent.input.names), len(e.names)):
+        engine.add_point(e.coords[i])
+    for f in e.premises:
+        engine.add_premise(f)
+    report = engine.saturate(e.goals, Limits(seconds=seconds))
+    return Node(parent.clauses + (clause,), d, e, engine, report.status)
+
+
+def progress(node: Node, parent: Node | None) -> int:
+    """How many facts the last clause added that speak of two or more of the goal's points."""
+    goal = {node.input.names.index(p) for g in node.diagram.problem.goals for p in g.statement.points}
+    start = len(parent.engine.proved) if parent is not None else 0
+    return sum(1 for f in list(node.engine.proved)[start:] if len(goal.intersection(f.args)) >= 2)
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+_TREE: Tree | None = None
+
+
+def _init_worker(memory_mb: int) -> None:
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # no such limit on this platform
+        pass
+
+
+def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> dict:
+    path, seconds = task
+    return _TREE.attempt(path, seconds)
+
+
+def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float, workers: int,
+           max_depth: int):
+    """Fill ``result`` (a solve Result) by DD + AR and, if that stalls, the auxiliary search."""
+    from ddar.engine import SOLVED, Limits
+    from geosolver.solve import checked_proof, new_engine
+
+    global _TREE
+    deadline = t0 + timeout
+    engine = new_engine(e)
+    report = engine.saturate(e.goals, Limits(seconds=max(deadline - time.perf_counter(), 0.0)))
+    result.report, result.facts = report, report.facts
+    root = Node((), d, e, engine, report.status)
+    if report.status == SOLVED:
+        return _finish(result, t0, *_solved_root(checked_proof, problem, root, result.seed))
+    if report.status != "saturated":
+        result.status = report.status
+        result.seconds = time.perf_counter() - t0
+        return result
+    tree = Tree(problem, result.seed, root, max_depth)
+    _TREE = tree
+    frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS))]
+    tried = 0
+    pool = None
+    if workers > 1 and "fork" in mp.get_all_start_methods():
+        pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(MEMORY_MB,))
+    try:
+        for depth in range(1, max_depth + 1):
+            tasks = [path + (c,) for path, proposals in frontier for c in proposals]
+            scored = []
+            timed_out = False
+            for out in _results(tasks, deadline, pool, tree):
+                if out is None:
+                    timed_out = True
+                    break
+                tried += out["status"] != "unplaceable"
+                if out["proof"] is not None:
+                    result.candidates = tried
+                    return _finish(result, t0, "solved", out["proof"], out["aux"], list(out["path"]))
+                if out["status"] in ("saturated", "timeout") and depth < max_depth:
+                    scored.append((-out["score"], len(scored), out["path"]))
+            result.candidates = tried
+            if timed_out:
+                result.status = "timeout"
+                break
+            scored.sort()
+            frontier = [(path, tree.proposals(path, CANDIDATE_SECONDS, PROPOSALS)) for _, _, path in scored[:BEAM]]
+            if not frontier:
+                break
+        if result.status != "timeout":
+            result.status = "exhausted"
+    finally:
+        if pool is not None:
+            pool.terminate()
+        _TREE = None
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _results(tasks: list, deadline: float, pool, tree: Tree):
+    """Each task's outcome, in the tasks' order; None once the deadline has passed."""
+    def seconds() -> float:
+        return max(min(CANDIDATE_SECONDS, deadline - time.perf_counter()), 0.01)
+
+    if pool is None:
+        for path in tasks:
+            if time.perf_counter() > deadline:
+                yield None
+                return
+            yield tree.attempt(path, seconds())
+        return
+    it = pool.imap(_attempt_in_worker, ((path, seconds()) for path in tasks), chunksize=1)
+    for _ in tasks:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            yield None
+            return
+        try:
+            yield it.next(timeout=left)
+        except mp.TimeoutError:
+            yield None
+            return
+
+
+def _solved_root(checked_proof, problem: Problem, root: Node, seed: int) -> tuple:
+    try:
+        proof, aux = checked_proof(problem, root.diagram, root.input, root.engine, seed)
+    except ValueError as e:
+        return "error", None, [], [], str(e)
+    return "solved", proof, aux, []
+
+
+def _finish(result, t0: float, status: str, proof, aux, clauses, error: str | None = None):
+    result.status, result.proof, result.aux = status, proof, aux
+    result.aux_clauses = list(clauses)
+    result.depth = len(clauses)
+    if error:
+        result.error, result.error_kind = error, "internal"
+    result.seconds = time.perf_counter() - t0
+    return result
+
