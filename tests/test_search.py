@@ -1,0 +1,95 @@
+"""The auxiliary-point search (`--mode search`) on real problems."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import geosolver
+import geosolver.search as search_module
+from geosolver.diagram import build_diagram
+from geosolver.errors import GeoError
+from geosolver.language import parse_problem
+from geosolver.solve import solve
+from geosolver.verify import check_saved
+from tests.conftest import REPO
+
+CLASSICS = REPO / "problems" / "classics.txt"
+CLASSICS_AUX = REPO / "problems" / "classics_aux.txt"
+
+
+@pytest.fixture(scope="module")
+def butterfly():
+    return solve(CLASSICS_AUX, "butterfly", mode="search", timeout=150, workers=2)
+
+
+def test_the_search_finds_the_butterflys_auxiliary_point(butterfly):
+    r = butterfly
+    assert r.status == "solved", (r.status, r.error)
+    assert len(r.aux_clauses) == 1 and r.depth == 1 and r.candidates >= 1
+    assert r.proof["aux_clauses"] == r.aux_clauses
+    assert check_saved(r.proof, expected=geosolver.load_problem(CLASSICS_AUX, "butterfly")) == []
+    assert r.aux and all(p in r.proof["source"]["text"] for p in r.aux)
+    assert f"constructed: {r.aux_clauses[0]}" in r.proof_text()
+    # the problem with the reported clause appended is proved by the engine alone
+    problem = geosolver.load_problem(CLASSICS_AUX, "butterfly")
+    head, _, goal = problem.text.partition("?")
+    again = solve(f"{head.strip()}; {r.aux_clauses[0]} ? {goal.strip()}", mode="ddar", timeout=60)
+    assert again.status == "solved"
+
+
+def test_a_problem_the_engine_proves_needs_no_search():
+    r = solve(CLASSICS, "orthocenter", mode="search", timeout=30)
+    assert r.status == "solved" and r.aux_clauses == [] and r.candidates == 0
+
+
+def test_every_candidate_tried_ends_exhausted(monkeypatch):
+    monkeypatch.setattr(search_module, "ROOT_PROPOSALS", 4)
+    r = solve(CLASSICS_AUX, "butterfly", mode="search", timeout=60, max_depth=1)
+    assert r.status == "exhausted" and r.candidates == 4 and r.proof is None
+
+
+def test_the_budget_holds():
+    t0 = time.perf_counter()
+    r = solve(CLASSICS_AUX, "butterfly", mode="search", timeout=3)
+    assert r.status == "timeout" and time.perf_counter() - t0 < 4.5
+
+
+@pytest.mark.parametrize("option, value", [("timeout", float("nan")), ("timeout", -1.0), ("seed", -1),
+                                           ("workers", 0), ("max_depth", 0), ("mode", "neural")])
+def test_bad_options_are_refused(option, value):
+    with pytest.raises(GeoError, match=option.replace("_", "-") if option != "mode" else "unknown mode"):
+        solve(CLASSICS, "orthocenter", **{option: value})
+
+
+def _swapped_goals(path, limit: int) -> list[str]:
+    """Problems whose goal has one point swapped for another point of the problem, false in the figure."""
+    out = []
+    for p in geosolver.load_problems(path):
+        d = build_diagram(p, 0)
+        goal = p.goals[0].statement
+        for i, old in enumerate(goal.points):
+            new = next((q for q in d.points if q not in goal.points), None)
+            if new is None:
+                continue
+            pts = list(goal.points)
+            pts[i] = new
+            head = p.text.partition("?")[0].strip()
+            value = "" if goal.value is None else " " + str(goal).split()[-1]
+            text = f"{head} ? {goal.pred} {' '.join(pts)}{value}"
+            swapped = parse_problem(text)
+            if not build_diagram(swapped, 0, want_goal=False).holds(swapped.goals[0].statement):
+                out.append(text)
+                break
+        if len(out) >= limit:
+            break
+    return out
+
+
+def test_goals_made_false_are_never_solved(anchors):
+    texts = _swapped_goals(anchors / "imo_ag_30.txt", 15) + _swapped_goals(anchors / "jgex_ag_231.txt", 15)
+    assert len(texts) >= 30
+    for text in texts:
+        r = solve(text, mode="search", timeout=5)
+        assert r.status != "solved", text
