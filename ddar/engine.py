@@ -34,7 +34,7 @@ from ddar.algebra import Table
 from ddar.ar import CONCLUDES, Translator, tables_of
 from ddar.facts import Fact
 from ddar.matcher import Instance, instances
-from ddar.numeric_index import NumericIndex
+from ddar.numeric_index import NumericIndex, OverBudget
 from ddar.rules import Rule, bundled_rules
 
 SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
@@ -78,6 +78,7 @@ class Report:
     ar_facts: int = 0
     match_seconds: float = 0.0
     ar_seconds: float = 0.0
+    message: str = ""  # why a timeout came early (a figure too large to index or match)
 
 
 def kernels_cached() -> bool:
@@ -194,7 +195,7 @@ class Engine:
         return other
 
     def _match(self, deadline: float) -> None:
-        ix = NumericIndex(self.coords, self.scale)
+        ix = NumericIndex(self.coords, self.scale, deadline)
         # after add_point, only instances that name a new point can be new
         for inst in instances(self.rules, ix, deadline=deadline, new_from=self._matched_points, plans=self._plans):
             key = (inst.rule.name, frozenset(inst.premises), inst.conclusions)
@@ -222,7 +223,13 @@ class Engine:
         goals = list(goals)
         report = Report(SATURATED, 0.0)
         if not self._matched:
-            self._match(deadline)
+            try:
+                self._match(deadline)
+            except OverBudget as e:  # a figure too large for the budget: say so, keep what is proved
+                report.status, report.message = TIMEOUT, f"{e}; the budget was {limits.seconds:g} s"
+                report.seconds = report.match_seconds = time.perf_counter() - t0
+                report.facts = len(self.proved)
+                return report
             report.match_seconds = time.perf_counter() - t0
         report.instances = len(self._instances)
         status = None

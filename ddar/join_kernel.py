@@ -20,7 +20,7 @@ from numba import njit
 
 from ddar.numeric import TOL
 from ddar.predicates import PREDICATES
-from ddar.numeric_index import ANGLE_TOL, LOGLEN_TOL
+from ddar.numeric_index import ANGLE_TOL, LOGLEN_TOL, OverBudget
 
 # predicate codes
 COLL, CYCLIC, CIRCLE, MIDP, PARA, PERP, EQANGLE, ACONST, CONG, EQRATIO, RCONST, SIMTRI, CONTRI = range(13)
@@ -190,9 +190,19 @@ def _test(row, code, vars_, nv, coefs, const, group, q_theta, q_log, line, circl
     return _check(code, xy, pts, scale)
 
 
+MAX_POINTS = 300
+MAX_ROWS = 1 << 21  # rows of one binding table: beyond this the figure is too large for matching
+
+
+class TableTooLarge(OverBudget):
+    """A join's binding table outgrew MAX_ROWS (many points on one line or circle)."""
+
+
 @njit(cache=True)
 def _push(out, k, row):
     if k == out.shape[0]:
+        if k >= MAX_ROWS:
+            raise TableTooLarge("a rule's matches outgrew the limit of 2**21 bindings")
         bigger = np.empty((out.shape[0] * 2, out.shape[1]), dtype=np.int64)
         bigger[:k] = out[:k]
         out = bigger
@@ -431,6 +441,8 @@ def index_arrays(ix) -> tuple:
     if cached is not None:
         return cached
     n = ix.n
+    if n > MAX_POINTS:
+        raise OverBudget(f"{n} points are more than the matcher takes ({MAX_POINTS}: its circle table grows as n**3)")
     dir_from = [ix.dir_from[c].get(a, []) for c in range(len(ix.dir_from)) for a in range(n)]
     len_from = [ix.len_from[c].get(a, []) for c in range(len(ix.len_from)) for a in range(n)]
     circle_of = np.full((n, n, n), -1, dtype=np.int64)

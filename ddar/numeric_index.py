@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import time
 from itertools import combinations, permutations
 
 import numpy as np
@@ -67,10 +68,16 @@ class _Classes:
         return -1
 
 
-class NumericIndex:
-    """Lookups over the figure's points ``0..n-1`` at ``coords``."""
+class OverBudget(Exception):
+    """Indexing or matching a figure would take more time or memory than its budget."""
 
-    def __init__(self, coords: np.ndarray, scale: float):
+
+class NumericIndex:
+    """Lookups over the figure's points ``0..n-1`` at ``coords``; OverBudget past ``deadline``
+    (a ``time.perf_counter()`` value)."""
+
+    def __init__(self, coords: np.ndarray, scale: float, deadline: float | None = None):
+        self.deadline = deadline
         self.coords = np.asarray(coords, dtype=float)
         self.scale = float(scale)
         self.n = n = len(self.coords)
@@ -101,6 +108,7 @@ class NumericIndex:
         self.dir_pairs: list[list[tuple[int, int]]] = [[] for _ in self._dirs.reps]
         self.len_pairs: list[list[tuple[int, int]]] = [[] for _ in self._lens.reps]
         for a in range(n):
+            self._tick()
             for b in range(n):
                 if a == b:
                     continue
@@ -114,7 +122,9 @@ class NumericIndex:
         self.line = np.full((n, n), -1, dtype=np.int64)
         self.lines: list[tuple[int, ...]] = []
         seen: dict[tuple[int, ...], int] = {}
-        for a, b in zip(iu, ju):
+        for k, (a, b) in enumerate(zip(iu, ju)):
+            if k % 256 == 0:
+                self._tick()
             if self.line[a, b] >= 0:
                 continue
             u = (xy[b] - xy[a]) / self.length[a, b]
@@ -131,7 +141,9 @@ class NumericIndex:
         self.circle_of: dict[tuple[int, int, int], int] = {}
         self.centre: dict[int, int] = {}  # circle -> the point at its centre
         if n >= 4:
+            self._tick()
             tri = np.array(list(combinations(range(n), 3)), dtype=np.int64)
+            self._tick()
             A, B, C = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
             bx, by = B[:, 0] - A[:, 0], B[:, 1] - A[:, 1]
             cx, cy = C[:, 0] - A[:, 0], C[:, 1] - A[:, 1]
@@ -144,6 +156,8 @@ class NumericIndex:
             r = np.hypot(A[:, 0] - ox, A[:, 1] - oy)
             ok &= r < 1e3 * self.scale
             for t in np.nonzero(ok)[0]:
+                if t % 256 == 0:
+                    self._tick()
                 key = tuple(int(k) for k in tri[t])
                 if key in self.circle_of:
                     continue
@@ -161,6 +175,7 @@ class NumericIndex:
 
         # midpoints
         self.mid: dict[tuple[int, int], int] = {}
+        self._tick()
         for a, b in zip(iu, ju):
             m = (xy[a] + xy[b]) / 2.0
             near = np.nonzero(np.hypot(xy[:, 0] - m[0], xy[:, 1] - m[1]) <= tol_len)[0]
@@ -172,6 +187,10 @@ class NumericIndex:
 
         self.similar = self._triangles(congruent=False)
         self.congruent = self._triangles(congruent=True)
+
+    def _tick(self) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise OverBudget(f"indexing the figure's {self.n} points ran out of time")
 
     # -- lookups ---------------------------------------------------------------
 
@@ -200,7 +219,9 @@ class NumericIndex:
         if n < 4:
             return {}
         tris, keys = [], []
-        for t in combinations(range(n), 3):
+        for k, t in enumerate(combinations(range(n), 3)):
+            if k % 4096 == 0:
+                self._tick()
             a, b, c = t
             s = sorted((self.length[a, b], self.length[b, c], self.length[c, a]))
             if s[0] <= LENGTH_TOL * self.scale * 10 or self.line[a, b] == self.line[b, c]:
@@ -214,6 +235,8 @@ class NumericIndex:
         out: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         pred = "contri" if congruent else "simtri"
         for x in range(len(order)):
+            if x % 1024 == 0:
+                self._tick()
             i = order[x]
             for y in range(x + 1, len(order)):
                 j = order[y]

@@ -13,6 +13,7 @@ the user's reference.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from geosolver.errors import GeoError, Location, clip
 from geosolver.statement import Statement, parse_angle, parse_ratio
 
 MAX_POINTS = 500
+MAX_COORDINATE = 1e6  # beyond this, squared lengths of the numeric checks lose all precision
 """A problem with more points than this is refused (a figure that size is not a problem)."""
 
 _TOKEN_RE = re.compile(r"\s*(?:([=,;?])|([^\s=,;?]+))")
@@ -289,6 +291,9 @@ class _Parser:
         m = _DECL_RE.match(t.text)
         if m:
             name, at = m.group(1), (float(m.group(2)), float(m.group(3)))
+            if not all(math.isfinite(v) and abs(v) <= MAX_COORDINATE for v in at):
+                raise self.err(f"coordinates of {name!r} out of range: each must be a finite number within "
+                               f"±{MAX_COORDINATE:g} (figures are drawn at a scale of about 1)", t)
         elif "@" in t.text:
             raise self.err(f"bad point coordinates in {t.text!r}: write name@x_y, e.g. a@1.5_-2", t)
         elif _NAME_RE.match(t.text):

@@ -158,7 +158,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     if report.status == SOLVED:
         return _finish(result, t0, *_solved_root(checked_proof, problem, root, result.seed))
     if report.status != "saturated":
-        result.status = report.status
+        result.status, result.error = report.status, report.message or None
         result.seconds = time.perf_counter() - t0
         return result
     tree = Tree(problem, result.seed, root, max_depth)

@@ -177,6 +177,7 @@ def solve(
     left = max(timeout - (time.perf_counter() - t0), 0.0)
     report = engine.saturate(e.goals, Limits(seconds=left))
     result.report, result.facts, result.status = report, report.facts, report.status
+    result.error = report.message or None
     if report.status == SOLVED:
         try:
             result.proof, result.aux = checked_proof(problem, d, e, engine, seed)

@@ -93,3 +93,31 @@ def test_goals_made_false_are_never_solved(anchors):
     for text in texts:
         r = solve(text, mode="search", timeout=5)
         assert r.status != "solved", text
+
+
+def _within_budget(text: str, timeout: float) -> tuple[object, float]:
+    t0 = time.perf_counter()
+    r = solve(text, mode="search", timeout=timeout)
+    return r, time.perf_counter() - t0
+
+
+def test_a_figure_too_large_to_index_in_time_ends_at_its_budget():
+    text = "; ".join(f"p{i} = free p{i}" for i in range(200)) + " ? cong p0 p1 p1 p0"
+    r, wall = _within_budget(text, 1.0)
+    assert r.status in ("timeout", "solved") and wall < 2.0, (r.status, wall)
+
+
+def test_a_match_too_large_for_memory_is_a_timeout_with_a_message():
+    import resource
+
+    text = "a b = segment a b; " + "; ".join(f"p{i} = on_line p{i} a b" for i in range(20)) + " ? coll a b p0 p1 p2 p3"
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    r, wall = _within_budget(text, 30.0)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert r.status == "timeout" and "bindings" in r.error and wall < 31, (r.status, r.error)
+    assert grown_mb < 2048
+
+
+def test_huge_coordinates_are_bad_input():
+    with pytest.raises(GeoError, match="out of range"):
+        solve("a@1e159_0 b@0_1e159 c@1e158_3e158 = triangle a b c; d = midpoint d a b ? cong d a d b")
