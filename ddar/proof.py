@@ -18,7 +18,7 @@ import numpy as np
 from ddar.ar import Translator
 from ddar.facts import Fact
 from ddar.figure_facts import FigureFact, branch_fact
-from ddar.predicates import format_angle
+from ddar.notation import fact_text
 
 if TYPE_CHECKING:  # the engine (numba) loads only where a problem is solved
     from ddar.engine import Reason
@@ -196,29 +196,34 @@ def used_points(proof: dict) -> set[str]:
     return {p for s in proof["steps"] for p in s["fact"]["points"]}
 
 
-def format_proof(proof: dict) -> str:
-    """The proof as numbered steps a person reads: what is read off the figure ("As drawn"),
-    then each fact and why."""
+def format_proof(proof: dict, notation: str = "math") -> str:
+    """The proof as a person reads it: the auxiliary constructions in words and in the language,
+    what is read off the figure ("As drawn"), then each fact and why.  ``notation``: 'math'
+    (∠(AB,AC) = ∠(DB,DC)) or 'lang' (the problem language's spelling)."""
     lines = []
-    goals = "; ".join(_fact_text(g) for g in proof["goals"])
-    lines.append(f"Proof of {goals}" + (f" ({proof['problem']})" if proof.get("problem") else "") + ":")
+    goals = "; ".join(fact_text(g, notation) for g in proof["goals"])
+    head = "Proof that" if notation == "math" else "Proof of"
+    lines.append(f"{head} {goals}" + (f" ({proof['problem']})" if proof.get("problem") else "") + ":")
     note = configuration_note(proof)
     if note:
         lines.append(f"Note: {note}.")
+    clauses, words = proof.get("aux_clauses", []), proof.get("aux_words", [])
+    for k, clause in enumerate(clauses):
+        said = words[k] if k < len(words) else ""
+        lines.append(f"{said}  [{clause}]" if said else f"Construct: {clause}")
     aux = [p["name"] for p in proof["points"] if p.get("aux")]
-    if aux:
+    if aux and not clauses:
         lines.append(f"Auxiliary points: {' '.join(aux)}")
-    for clause in proof.get("aux_clauses", []):
-        lines.append(f"  constructed: {clause}")
     drawn = [s for s in proof["steps"] if s["kind"] == "figure"]
-    width = max((len(s["text"]) for s in proof["steps"] if s["kind"] != "figure"), default=0)
+    texts = {s["index"]: s["text"] if s["kind"] == "figure" else fact_text(s["fact"], notation) for s in proof["steps"]}
+    width = max((len(texts[s["index"]]) for s in proof["steps"] if s["kind"] != "figure"), default=0)
     if drawn:
         lines.append("As drawn:")
-        lines += [f"{s['index']:>4}. {s['text']}" for s in drawn]
+        lines += [f"{s['index']:>4}. {texts[s['index']]}" for s in drawn]
         lines.append("Steps:")
     for s in proof["steps"]:
         if s["kind"] != "figure":
-            lines.append(f"{s['index']:>4}. {s['text']:<{width}}  [{step_reason(s)}]")
+            lines.append(f"{s['index']:>4}. {texts[s['index']]:<{width}}  [{step_reason(s)}]")
     return "\n".join(lines) + "\n"
 
 
@@ -230,14 +235,6 @@ def configuration_note(proof: dict) -> str:
     if not k:
         return ""
     return f"proved for the configuration drawn; the goal is false in {k} of {n} figures tried"
-
-
-def _fact_text(f: dict) -> str:
-    parts = [f["pred"], *f["points"]]
-    if f.get("value") is not None:
-        v = Fraction(f["value"])
-        parts.append(format_angle(v) if f["pred"] == "aconst" else str(v))
-    return " ".join(parts)
 
 
 def step_reason(step: dict) -> str:

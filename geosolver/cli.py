@@ -123,6 +123,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="auxiliary points in one proof at most (search; default 2)")
     s.add_argument("--json", action="store_true", help="print {name, status, seconds, proof_steps, aux, proof}")
     s.add_argument("--out", "-o", metavar="DIR", help="write proof.txt, proof.json and figure.png into DIR")
+    s.add_argument("--notation", choices=["math", "lang"], default="math",
+                   help="facts as ∠(AB,AC) = ∠(DB,DC) (math, default) or in the problem language (lang)")
     b = sub.add_parser("bench", help="solve a whole suite in parallel; JSONL results and a summary table",
                        description="Solve every problem of a suite, each in its own process: one JSON line "
                        "per problem, then a summary table.",
@@ -152,6 +154,8 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("--format", "-f", choices=["png", "svg", "html", "txt", "asy", "ggb"], default=None,
                     help="what to write (default: from the -o suffix, else html)")
     rd.add_argument("-o", "--output", help="the file to write (default: beside proof.json, proof.html / figure.png ...)")
+    rd.add_argument("--notation", choices=["math", "lang"], default="math",
+                    help="facts in mathematical notation (default) or in the problem language")
     return p
 
 
@@ -166,7 +170,7 @@ def _cmd_render(args) -> int:
         raise GeoError(f"cannot tell the format from {args.output!r}: pass --format png|svg|html|txt|asy|ggb")
     default = {"html": "proof.html", "txt": "proof.txt"}.get(fmt, f"figure.{fmt}")
     out = Path(args.output) if args.output else Path(args.result).with_name(default)
-    print(f"wrote {render(result, fmt, out)}")
+    print(f"wrote {render(result, fmt, out, args.notation)}")
     return EXIT_OK
 
 
@@ -183,14 +187,14 @@ def _cmd_solve(args) -> int:
     if args.json:
         print(json.dumps(r.to_json(), indent=1))
     elif r.status == "solved":
-        print(r.proof_text(), end="")
+        print(r.proof_text(args.notation), end="")
         print(f"solved in {r.seconds:.2f} s, {r.proof_steps} steps")
     else:
         print(f"{r.name}: {r.status} after {r.seconds:.2f} s ({r.facts} facts)")
     if r.error and not args.json:
         print(r.error, file=sys.stderr)
     if args.out:
-        for path in write_outputs(r, args.out):
+        for path in write_outputs(r, args.out, args.notation):
             print(f"wrote {path}", file=sys.stderr)
     if r.status == "solved":
         return EXIT_OK

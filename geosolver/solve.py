@@ -21,7 +21,7 @@ from geosolver.diagram import Diagram, build_diagram
 from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
 from geosolver.language import Problem
-from geosolver.verify import check_saved, configuration, source_of
+from geosolver.verify import aux_record, check_saved, configuration, source_of
 
 if TYPE_CHECKING:
     from ddar.engine import Engine, Report
@@ -54,8 +54,8 @@ class Result:
     def proof_steps(self) -> int:
         return len(self.proof["steps"]) if self.proof else 0
 
-    def proof_text(self) -> str:
-        return format_proof(self.proof) if self.proof else ""
+    def proof_text(self, notation: str = "math") -> str:
+        return format_proof(self.proof, notation) if self.proof else ""
 
     def to_json(self, with_proof: bool = True) -> dict:
         out = {
@@ -134,7 +134,7 @@ def checked_proof(original: Problem, d: Diagram, e: EngineInput, engine: Engine,
     proof["configuration"] = configuration(problem, seed)
     added = problem.clauses[len(original.clauses):]
     if added:
-        proof["aux_clauses"] = [str(c) for c in added]
+        proof["aux_clauses"], proof["aux_words"] = aux_record(added)
     # the checker gets the problem's premises, goals and figure rebuilt from its text, not
     # the engine's reading of them
     errors = check_saved(proof, expected=original)
@@ -212,8 +212,8 @@ def saved_result(result: Result) -> dict:
     return data
 
 
-def write_outputs(result: Result, out: str | os.PathLike) -> list[Path]:
+def write_outputs(result: Result, out: str | os.PathLike, notation: str = "math") -> list[Path]:
     """Write proof.json, proof.txt, proof.html and figure.png/.svg/.asy/.ggb into ``out``."""
     from geosolver.render.outputs import write_all
 
-    return write_all(saved_result(result), out)
+    return write_all(saved_result(result), out, notation)

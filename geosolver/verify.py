@@ -23,6 +23,13 @@ def source_of(problem: Problem, seed: int) -> dict:
     return {"text": problem.text or str(problem), "seed": seed}
 
 
+def aux_record(added: list) -> tuple[list[str], list[str]]:
+    """The auxiliary clauses a proof states, in the language and in words."""
+    from geosolver.describe import clause_words
+
+    return [str(c) for c in added], [clause_words(c) for c in added]
+
+
 def configuration(problem: Problem, seed: int) -> dict:
     """Of the first figures drawn without regard to the goal, how many there are and in how many
     the goal is false (docs/PROOF_FORMAT.md, ``configuration``)."""
@@ -54,6 +61,9 @@ def check_saved(proof: Any, expected: Problem | None = None) -> list[str]:
         if [str(c) for c in problem.clauses[: len(given)]] != given or \
                 [str(g.statement) for g in problem.goals] != [str(g.statement) for g in expected.goals]:
             errors.append(f"source: the proof is of another problem than {expected.name!r}: {src['text']!r}")
+        clauses, words = aux_record(problem.clauses[len(given):])
+        if (proof.get("aux_clauses") or []) != clauses or (proof.get("aux_words") or []) != words:
+            errors.append(f"aux_clauses: the proof's auxiliary constructions are not its source's ({'; '.join(clauses)})")
     said = proof.get("configuration")
     truth = configuration(problem, src["seed"])
     if said != truth:

@@ -19,6 +19,10 @@ CLASSICS = REPO / "problems" / "classics.txt"
 CLASSICS_AUX = REPO / "problems" / "classics_aux.txt"
 
 
+def problem_of_butterfly():
+    return geosolver.load_problem(CLASSICS_AUX, "butterfly")
+
+
 @pytest.fixture(scope="module")
 def butterfly():
     return solve(CLASSICS_AUX, "butterfly", mode="search", timeout=150, workers=2)
@@ -31,7 +35,10 @@ def test_the_search_finds_the_butterflys_auxiliary_point(butterfly):
     assert r.proof["aux_clauses"] == r.aux_clauses
     assert check_saved(r.proof, expected=geosolver.load_problem(CLASSICS_AUX, "butterfly")) == []
     assert r.aux and all(p in r.proof["source"]["text"] for p in r.aux)
-    assert f"constructed: {r.aux_clauses[0]}" in r.proof_text()
+    assert r.proof["aux_words"][0].startswith("Let Z be ")  # the construction in words, then in the language
+    assert f"{r.proof['aux_words'][0]}  [{r.aux_clauses[0]}]" in r.proof_text()
+    forged = dict(r.proof, aux_words=["Let Z be the midpoint of AB."])
+    assert any("auxiliary constructions" in e for e in check_saved(forged, expected=problem_of_butterfly()))
     # the problem with the reported clause appended is proved by the engine alone
     problem = geosolver.load_problem(CLASSICS_AUX, "butterfly")
     head, _, goal = problem.text.partition("?")

@@ -188,7 +188,7 @@ def test_cli_solve_json_and_out_dir(tmp_path: Path):
     data = json.loads(out.stdout)
     assert {"name", "status", "seconds", "proof_steps", "aux", "proof"} <= set(data)
     assert data["status"] == "solved" and data["aux"] == ["e"]
-    assert (tmp_path / "proof.txt").read_text().startswith("Proof of")
+    assert (tmp_path / "proof.txt").read_text().startswith("Proof that")
     assert json.loads((tmp_path / "proof.json").read_text())["proof"] == data["proof"]
     assert (tmp_path / "figure.png").stat().st_size > 10_000
 

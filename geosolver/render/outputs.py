@@ -16,8 +16,8 @@ from geosolver.errors import GeoError, Location
 FORMATS = ("png", "svg", "html", "txt", "asy", "ggb")
 
 
-def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
-    """Write one rendering of a saved result to ``path``."""
+def render(result: dict, fmt: str, path: str | os.PathLike, notation: str = "math") -> Path:
+    """Write one rendering of a saved result to ``path`` (facts in ``notation``: 'math' or 'lang')."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt in ("png", "svg"):
@@ -27,7 +27,7 @@ def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
     if fmt == "html":
         from geosolver.render.page import proof_page
 
-        path.write_text(proof_page(result), encoding="utf-8")
+        path.write_text(proof_page(result, notation), encoding="utf-8")
         return path
     if fmt == "asy":
         from geosolver.render.exports import asymptote
@@ -41,7 +41,7 @@ def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
         return path
     if fmt == "txt":
         proof = result.get("proof")
-        text = format_proof(proof) if proof else f"{result.get('name')}: {result.get('status')}\n"
+        text = format_proof(proof, notation) if proof else f"{result.get('name')}: {result.get('status')}\n"
         if result.get("error"):
             text += result["error"] + "\n"
         path.write_text(text, encoding="utf-8")
@@ -49,14 +49,14 @@ def render(result: dict, fmt: str, path: str | os.PathLike) -> Path:
     raise GeoError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")
 
 
-def write_all(result: dict, out: str | os.PathLike) -> list[Path]:
+def write_all(result: dict, out: str | os.PathLike, notation: str = "math") -> list[Path]:
     """proof.json, proof.txt, proof.html and the figure as .png, .svg, .asy, .ggb in the folder ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "proof.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    written = [out / "proof.json", render(result, "txt", out / "proof.txt")]
+    written = [out / "proof.json", render(result, "txt", out / "proof.txt", notation)]
     if result.get("figure"):
-        written += [render(result, fmt, out / name) for fmt, name in (
+        written += [render(result, fmt, out / name, notation) for fmt, name in (
             ("png", "figure.png"), ("svg", "figure.svg"), ("html", "proof.html"), ("asy", "figure.asy"),
             ("ggb", "figure.ggb"))]
     return written

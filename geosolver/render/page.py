@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 
+from ddar.notation import fact_text
 from ddar.proof import configuration_note, step_reason
 from geosolver.render.figure import AUX, GOAL, INK
 
@@ -142,12 +143,13 @@ _SCRIPT = r"""
 """
 
 
-def _step_item(s: dict) -> str:
+def _step_item(s: dict, notation: str) -> str:
+    text = s["text"] if s["kind"] == "figure" else fact_text(s["fact"], notation)
     return (f'<li class="step" id="step-{s["index"]}" data-index="{s["index"]}">'
-            f'{html.escape(s["text"])}<span class="why">[{html.escape(step_reason(s))}]</span></li>')
+            f'{html.escape(text)}<span class="why">[{html.escape(step_reason(s))}]</span></li>')
 
 
-def proof_page(result: dict) -> str:
+def proof_page(result: dict, notation: str = "math") -> str:
     """The HTML of a saved result (``proof.json``): figure plus numbered, clickable steps."""
     sc, proof = result["figure"], result.get("proof")
     title = html.escape(str(result.get("name") or sc["title"]))
@@ -160,7 +162,10 @@ def proof_page(result: dict) -> str:
     status = result.get("status", "solved" if proof else "unsolved")
     if proof:
         aux = [p["name"] for p in proof["points"] if p.get("aux")]
-        if aux:
+        words, clauses = proof.get("aux_words") or [], proof.get("aux_clauses") or []
+        for said, clause in zip(words, clauses):
+            parts.append(f'<p class="aux">{html.escape(said)} <code>{html.escape(clause)}</code></p>')
+        if aux and not clauses:
             parts.append(f'<p>auxiliary points: <span class="aux">{html.escape(" ".join(aux))}</span></p>')
         note = configuration_note(proof)
         if note:
@@ -168,10 +173,10 @@ def proof_page(result: dict) -> str:
         drawn = [s for s in proof["steps"] if s["kind"] == "figure"]
         if drawn:
             parts.append('<h2>As drawn</h2><ol id="drawn">')
-            parts += [_step_item(s) for s in drawn]
+            parts += [_step_item(s, notation) for s in drawn]
             parts.append("</ol><h2>Proof</h2>")
         parts.append(f'<ol id="steps" start="{len(drawn) + 1}">')
-        parts += [_step_item(s) for s in proof["steps"] if s["kind"] != "figure"]
+        parts += [_step_item(s, notation) for s in proof["steps"] if s["kind"] != "figure"]
         parts.append("</ol>")
     else:
         parts.append(f"<p>{html.escape(status)}: no proof</p>")
