@@ -435,6 +435,16 @@ def _csr(groups: list[list], width: int | None = None) -> tuple[np.ndarray, np.n
     return off, val
 
 
+def _csr_by_key(keys: np.ndarray, values: np.ndarray, ngroups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets and values grouping ``values`` by ``keys`` (in 0..ngroups-1), each group in the
+    values' order: what ``_csr`` gives for lists built by appending in that order."""
+    keys = np.asarray(keys, dtype=np.int64)
+    off = np.zeros(ngroups + 1, dtype=np.int64)
+    if len(keys):
+        off[1:] = np.cumsum(np.bincount(keys, minlength=ngroups))
+    return off, np.asarray(values, dtype=np.int64)[np.argsort(keys, kind="stable")]
+
+
 def index_arrays(ix) -> tuple:
     """The arrays ``run_rule`` reads, built once per NumericIndex (kept on it)."""
     cached = getattr(ix, "_join_arrays", None)
@@ -443,8 +453,15 @@ def index_arrays(ix) -> tuple:
     n = ix.n
     if n > MAX_POINTS:
         raise OverBudget(f"{n} points are more than the matcher takes ({MAX_POINTS}: its circle table grows as n**3)")
-    dir_from = [ix.dir_from[c].get(a, []) for c in range(len(ix.dir_from)) for a in range(n)]
-    len_from = [ix.len_from[c].get(a, []) for c in range(len(ix.len_from)) for a in range(n)]
+    # ordered pairs a != b, row by row: the order the index appended them in
+    a_idx, b_idx = np.nonzero(~np.eye(n, dtype=bool))
+    ndir, nlen = len(ix.dir_from), len(ix.len_from)
+    pairs_ab = np.stack([a_idx, b_idx], axis=1).reshape(-1, 2)
+    dir_of, len_of = ix.dir[a_idx, b_idx], ix.len[a_idx, b_idx]
+    dir_from = _csr_by_key(dir_of * n + a_idx, b_idx, ndir * n)
+    len_from = _csr_by_key(len_of * n + a_idx, b_idx, nlen * n)
+    dir_pairs = _csr_by_key(dir_of, pairs_ab, ndir)
+    len_pairs = _csr_by_key(len_of, pairs_ab, nlen)
     circle_of = np.full((n, n, n), -1, dtype=np.int64)
     for (a, b, c), cid in ix.circle_of.items():
         for p, q, r in ((a, b, c), (a, c, b), (b, a, c), (b, c, a), (c, a, b), (c, b, a)):
@@ -461,10 +478,9 @@ def index_arrays(ix) -> tuple:
     mid_pairs = np.array([(m, a, b) for (a, b), m in ix.mid.items()], dtype=np.int64).reshape(-1, 3)
 
     def tri_csr(rel):
-        groups = [[] for _ in range(n * n * n)]
-        for (a, b, c), ts in rel.items():
-            groups[(a * n + b) * n + c] = list(ts)
-        off, val = _csr(groups, 3)
+        keys = [(a * n + b) * n + c for (a, b, c), ts in rel.items() for _ in ts]
+        vals = np.array([t for ts in rel.values() for t in ts], dtype=np.int64).reshape(-1, 3)
+        off, val = _csr_by_key(keys, vals, n * n * n)
         pairs = np.array([t1 + t2 for t1, ts in rel.items() for t2 in ts], dtype=np.int64).reshape(-1, 6)
         return off, val, pairs
 
@@ -473,7 +489,7 @@ def index_arrays(ix) -> tuple:
     arrays = (
         n, ix.coords, ix.scale, ix.theta, ix.loglen, ix.dir, ix.len,
         np.array(ix._dirs.reps, dtype=float), np.array(ix._lens.reps, dtype=float),
-        *_csr(dir_from), *_csr(ix.dir_pairs, 2), *_csr(len_from), *_csr(ix.len_pairs, 2),
+        *dir_from, *dir_pairs, *len_from, *len_pairs,
         ix.line, *_csr([list(p) for p in ix.lines]), circle_of, *_csr([list(p) for p in ix.circles]), member,
         mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, sim_all, con_all,
     )
