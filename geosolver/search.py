@@ -163,42 +163,48 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
         return result
     tree = Tree(problem, result.seed, root, max_depth)
     _TREE = tree
-    frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS))]
-    tried = 0
     pool = None
     if workers > 1 and "fork" in mp.get_all_start_methods():
         pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(MEMORY_MB,))
     try:
-        for depth in range(1, max_depth + 1):
-            tasks = [path + (c,) for path, proposals in frontier for c in proposals]
-            scored = []
-            timed_out = False
-            for out in _results(tasks, deadline, pool, tree):
-                if out is None:
-                    timed_out = True
-                    break
-                tried += out["status"] != "unplaceable"
-                if out["proof"] is not None:
-                    result.candidates = tried
-                    return _finish(result, t0, "solved", out["proof"], out["aux"], list(out["path"]))
-                if out["status"] in ("saturated", "timeout") and depth < max_depth:
-                    scored.append((-out["score"], len(scored), out["path"]))
-            result.candidates = tried
-            if timed_out:
-                result.status = "timeout"
-                break
-            scored.sort()
-            frontier = [(path, tree.proposals(path, CANDIDATE_SECONDS, PROPOSALS)) for _, _, path in scored[:BEAM]]
-            if not frontier:
-                break
-        if result.status != "timeout":
-            result.status = "exhausted"
+        result.status = _widening(tree, result, t0, deadline, pool, max_depth)
     finally:
         if pool is not None:
             pool.terminate()
         _TREE = None
-    result.seconds = time.perf_counter() - t0
+    if result.status != "solved":
+        result.seconds = time.perf_counter() - t0
     return result
+
+
+def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: int) -> str:
+    """Rounds of the beam, each twice as wide as the last (more proposals per state, more states
+    kept per depth), never trying a path twice, until solved, out of time, or a round finds
+    nothing new to try ('exhausted')."""
+    tried: set[tuple[str, ...]] = set()
+    scored: dict[int, list] = {d: [] for d in range(1, max_depth + 1)}  # depth -> (-score, order, path)
+    for widen in range(8):
+        fresh = False
+        frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
+        for depth in range(1, max_depth + 1):
+            tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
+            fresh = fresh or bool(tasks)
+            for out in _results(tasks, deadline, pool, tree):
+                if out is None:
+                    return "timeout"
+                tried.add(out["path"])
+                result.candidates += out["status"] != "unplaceable"
+                if out["proof"] is not None:
+                    _finish(result, t0, "solved", out["proof"], out["aux"], list(out["path"]))
+                    return "solved"
+                if out["status"] in ("saturated", "timeout") and depth < max_depth:
+                    scored[depth].append((-out["score"], len(scored[depth]), out["path"]))
+            if depth < max_depth:
+                best = sorted(scored[depth])[: BEAM << widen]
+                frontier = [(path, tree.proposals(path, CANDIDATE_SECONDS, PROPOSALS << widen)) for _, _, path in best]
+        if not fresh:
+            break
+    return "exhausted"
 
 
 def _results(tasks: list, deadline: float, pool, tree: Tree):

@@ -108,3 +108,20 @@ def test_page_loads_offline_and_clicking_a_step_highlights_it(saved: Path, brows
         if msg["method"] == "Network.requestWillBeSent":
             requests.append(msg["params"]["request"]["url"])
     assert all(u.startswith(("file://", "data:")) for u in requests), requests
+
+
+def test_no_label_is_clipped(anchors):
+    """Every label's box lies inside the figure's view (IMO 2004 P5 cut one at its lower edge)."""
+    import re
+
+    from geosolver.render.page import proof_page
+    from geosolver.solve import saved_result
+
+    r = solve(anchors / "imo_ag_30.txt", "translated_imo_2004_p5", mode="ddar", timeout=60)
+    page = proof_page(saved_result(r))
+    x, y, w, h = map(float, re.search(r'<svg id="figure"[^>]*viewBox="([^"]+)"', page).group(1).split())
+    for tx, ty, size, name in re.findall(r'<text x="([^"]+)" y="([^"]+)" font-size="([^"]+)"[^>]*>([^<]+)</text>', page):
+        tx, ty, size = float(tx), float(ty), float(size)
+        half = 0.3 * size * len(name)
+        assert x <= tx - half and tx + half <= x + w, name
+        assert y <= ty - size / 2 and ty + size / 2 <= y + h, name

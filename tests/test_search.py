@@ -52,7 +52,9 @@ def test_a_problem_the_engine_proves_needs_no_search():
 
 
 def test_every_candidate_tried_ends_exhausted(monkeypatch):
-    monkeypatch.setattr(search_module, "ROOT_PROPOSALS", 4)
+    """A proposer with only four ideas: each tried once (widening finds nothing new), then exhausted."""
+    real = search_module.Tree.proposals
+    monkeypatch.setattr(search_module.Tree, "proposals", lambda self, path, seconds, k: real(self, path, seconds, 4))
     r = solve(CLASSICS_AUX, "butterfly", mode="search", timeout=60, max_depth=1)
     assert r.status == "exhausted" and r.candidates == 4 and r.proof is None
 

@@ -23,9 +23,15 @@ def _svg(sc: dict) -> str:
     x0, x1, y0, y1 = sc["view"]
     span = x1 - x0
     w = span * 0.0025
+    font = 0.03 * span
+    for p in sc["points"]:  # the view grows to hold every label whole: none is ever clipped
+        lx, ly = p["label"]
+        half = 0.35 * font * max(len(p["name"]), 1)
+        x0, x1 = min(x0, lx - half - font * 0.2), max(x1, lx + half + font * 0.2)
+        y0, y1 = min(y0, ly - 0.7 * font), max(y1, ly + 0.7 * font)
     xy = {p["name"]: (p["x"], -p["y"]) for p in sc["points"]}
     aux = {p["name"] for p in sc["points"] if p["aux"]}
-    out = [f'<svg id="figure" xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {-y1} {span} {y1 - y0}" '
+    out = [f'<svg id="figure" xmlns="http://www.w3.org/2000/svg" viewBox="{x0} {-y1} {x1 - x0} {y1 - y0}" '
            f'data-unit="{w}">']
     for key, color, width in (("construction", INK, w), ("highlight", GOAL, 2.2 * w)):
         layer = sc[key]
@@ -49,7 +55,7 @@ def _svg(sc: dict) -> str:
         name = html.escape(p["name"])
         out.append(f'<circle class="pt" id="pt-{name}" cx="{p["x"]}" cy="{-p["y"]}" r="{3 * w}" fill="{color}"/>')
         lx, ly = p["label"]
-        out.append(f'<text x="{lx}" y="{-ly}" font-size="{0.03 * span}" fill="{color}" text-anchor="middle" '
+        out.append(f'<text x="{lx}" y="{-ly}" font-size="{font}" fill="{color}" text-anchor="middle" '
                    f'dominant-baseline="central">{name}</text>')
     out.append("</svg>")
     return "\n".join(out)
