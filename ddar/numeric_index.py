@@ -142,7 +142,8 @@ class NumericIndex:
         self.centre: dict[int, int] = {}  # circle -> the point at its centre
         if n >= 4:
             self._tick()
-            tri = np.array(list(combinations(range(n), 3)), dtype=np.int64)
+            r = np.arange(n)  # every triple i < j < k, in the order of combinations(), without Python tuples
+            tri = np.argwhere((r[:, None, None] < r[None, :, None]) & (r[None, :, None] < r[None, None, :]))
             self._tick()
             A, B, C = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
             bx, by = B[:, 0] - A[:, 0], B[:, 1] - A[:, 1]
