@@ -36,15 +36,14 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
-from geosolver.errors import GeoError
+from geosolver.bench_tasks import (  # noqa: F401 (the record format is part of this module's interface)
+    GRACE_SECONDS, RECORD_KEYS, BenchError, Task, guarded, make_record, solve_task,
+)
 from geosolver.language import Entry, find_entries
-from geosolver.suites import SUITES as NAMED_SUITES
 from geosolver.solve import STATUSES
+from geosolver.suites import SUITES as NAMED_SUITES
 from geosolver.suites import SuiteError, suite_path
 
-RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "aux_clauses", "candidates", "error", "note",
-               "seed", "version")
-GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
 DEFAULT_MEMORY_MB = 4096
 # AlphaGeometry's two suites: the name on the command line -> its file
 SUITES = {name: s.file for name, s in NAMED_SUITES.items()}
@@ -53,28 +52,6 @@ PUBLISHED = {
     "imo-ag-30": [("AlphaGeometry DDAR", 14, 30), ("AlphaGeometry", 25, 30)],
     "jgex-ag-231": [("AlphaGeometry DDAR", 198, 231), ("AlphaGeometry", 228, 231)],
 }
-
-
-class BenchError(GeoError):
-    """Bad input to ``bench`` (no such suite, unknown name, an output file in the way...)."""
-
-    def format(self, caret: bool = True) -> str:
-        return f"geosolver bench: error: {self.message}"
-
-
-@dataclass(frozen=True)
-class Task:
-    """One problem to run: what a worker process receives."""
-
-    entry: Entry
-    mode: str = "search"
-    timeout: float = 60.0
-    seed: int = 0
-    max_depth: int = 2
-
-    @property
-    def name(self) -> str:
-        return self.entry.name
 
 
 # --- suites and records -------------------------------------------------------
@@ -106,18 +83,6 @@ def resolve_suite(suite: str | os.PathLike) -> Path:
     return path
 
 
-def make_record(task: Task, status: str, seconds: float, error: str | None = None,
-                proof_steps: int = 0, aux: list[str] | None = None, note: str | None = None,
-                aux_clauses: list[str] | None = None, candidates: int = 0) -> dict:
-    """A JSONL record, with the keys in RECORD_KEYS order (``note``: proved for the
-    configuration drawn only, see docs/PROOF_FORMAT.md)."""
-    from geosolver import __version__
-
-    return {"name": task.name, "status": status, "seconds": round(seconds, 4), "mode": task.mode,
-            "proof_steps": proof_steps, "aux": list(aux or []), "aux_clauses": list(aux_clauses or []),
-            "candidates": candidates, "error": error, "note": note, "seed": task.seed, "version": __version__}
-
-
 def read_records(path: str | os.PathLike) -> list[dict]:
     """The records of a JSONL file, one per name (the last wins); [] if there is no file.
 
@@ -146,21 +111,6 @@ def read_records(path: str | os.PathLike) -> list[dict]:
 # --- the worker side ------------------------------------------------------------
 
 
-def solve_task(task: Task) -> dict:
-    """The default worker target: parse and solve one problem, return its record."""
-    from geosolver.language import parse_entry
-    from geosolver.solve import solve
-
-    t0 = time.perf_counter()
-    try:
-        problem = parse_entry(task.entry)
-    except GeoError as e:  # a problem that does not parse is that problem's error, not the run's
-        return make_record(task, "error", time.perf_counter() - t0, error=e.format())
-    r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed, max_depth=task.max_depth)
-    return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux, r.to_json(False).get("note"),
-                       r.aux_clauses, r.candidates)
-
-
 def _child(target: Callable[[Task], dict], task: Task, conn: Connection, memory_mb: int) -> None:
     """Entry point of a worker process: limit memory, run the target, send back ('ok'|'error', payload)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
@@ -174,17 +124,6 @@ def _child(target: Callable[[Task], dict], task: Task, conn: Connection, memory_
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     conn.send(guarded(target, task, memory_mb))
     conn.close()
-
-
-def guarded(target: Callable[[Task], dict], task: Task, memory_mb: int = 0) -> tuple[str, dict | str]:
-    """('ok', record) or ('error', message): what a worker (a process, or a Ray task) reports."""
-    try:
-        return ("ok", target(task))
-    except MemoryError:
-        limit = f" (over the {memory_mb} MB limit; raise it with --memory)" if memory_mb > 0 else ""
-        return ("error", "out of memory" + limit)
-    except Exception as e:  # a bug in the engine: record it against this problem and carry on
-        return ("error", f"internal error: {type(e).__name__}: {e}")
 
 
 # --- the parent side ------------------------------------------------------------

@@ -21,7 +21,7 @@ import os
 import time
 from typing import Callable
 
-from geosolver.bench import GRACE_SECONDS, BenchError, Task, guarded, make_record, solve_task
+from geosolver.bench_tasks import GRACE_SECONDS, BenchError, Task, guarded, make_record, solve_task
 
 
 def _run(target: Callable[[Task], dict], task: Task) -> tuple[str, dict | str]:
