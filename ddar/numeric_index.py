@@ -235,6 +235,7 @@ class NumericIndex:
         order = np.argsort(keys_arr[:, 0], kind="stable")
         out: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         pred = "contri" if congruent else "simtri"
+        slack = 4 * numeric.TOL * self.scale
         for x in range(len(order)):
             if x % 1024 == 0:
                 self._tick()
@@ -248,7 +249,16 @@ class NumericIndex:
                 if congruent and abs(keys_arr[j, 2] - keys_arr[i, 2]) > 1e-5:
                     continue
                 t1 = tris[i]
+                L = self.length
+                a, b, c = t1
+                l1 = (L[a, b], L[b, c], L[c, a])
                 for t2 in permutations(tris[j]):
+                    # the side ratios first, as numeric.holds compares them (looser): most of the six
+                    # vertex orders fail here, without the full test
+                    d, e, f = t2
+                    k = L[d, e] / l1[0]
+                    if abs(l1[1] * k - L[e, f]) > slack or abs(l1[2] * k - L[f, d]) > slack:
+                        continue
                     if not self.holds(pred, t1 + t2):
                         continue
                     for perm in permutations(range(3)):
