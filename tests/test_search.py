@@ -130,3 +130,31 @@ def test_a_match_too_large_for_memory_is_a_timeout_with_a_message():
 def test_huge_coordinates_are_bad_input():
     with pytest.raises(GeoError, match="out of range"):
         solve("a@1e159_0 b@0_1e159 c@1e158_3e158 = triangle a b c; d = midpoint d a b ? cong d a d b")
+
+
+def test_hostile_inputs_end_with_exit_1_or_2_within_budget_and_memory(tmp_path):
+    """Each input named by the search issue's budget item, through the CLI, under a 2 GB address space."""
+    import resource
+    import subprocess
+    import sys
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    free200 = "; ".join(f"p{i} = free p{i}" for i in range(200)) + " ? cong p0 p1 p1 p0"
+    line20 = "a b = segment a b; " + "; ".join(f"p{i} = on_line p{i} a b" for i in range(20)) + " ? coll a b p0 p1 p2 p3"
+    triangle = "a b c = triangle a b c; h = orthocenter h a b c ? perp a h b c"
+    cases = [  # (arguments, timeout, allowed exit codes)
+        ([free200, "--timeout", "1"], 1, {1}),
+        ([line20, "--timeout", "20"], 20, {1}),
+        ([triangle, "--seed", "-1"], 0, {2}),
+        ([triangle, "--timeout", "nan"], 0, {2}),
+        (["a@1e159_0 b@0_1e159 c@1e158_3e158 = triangle a b c; d = midpoint d a b ? cong d a d b"], 0, {2}),
+    ]
+    for args, timeout, codes in cases:
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "geosolver", "solve", *args], capture_output=True, text=True,
+                             cwd=REPO, preexec_fn=limited)
+        wall = time.perf_counter() - t0
+        assert out.returncode in codes and "Traceback" not in out.stderr, (args[1:], out.returncode, out.stderr[-500:])
+        assert wall < timeout + 1 + 3, (args[1:], wall)  # + interpreter start and numba's cached kernels
