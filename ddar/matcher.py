@@ -267,24 +267,34 @@ def instances(
             init = np.full((ix.n - new_from, plan.nvars), -1, dtype=np.int64)
             init[:, v] = np.arange(new_from, ix.n)
             runs.append((plan, init))
+    found_rows: list[tuple[Plan, np.ndarray]] = []
     for start in range(0, len(runs), _BATCH):
         if deadline is not None and time.perf_counter() > deadline:
             break
         batch = runs[start:start + _BATCH]
         found = join_kernel.run_plans([(plan.arrays, plan.nvars, init) for plan, init in batch], ix)
         for (plan, init), rows in zip(batch, found):
-            rule = plan.rule
             if new_from and init is None and len(rows):
                 rows = rows[(rows >= new_from).any(axis=1)]
-            for b in rows.tolist():
-                prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.facts)
-                concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo)
-                              for pred, args, value in plan.conclusions)
-                key = (rule.name, frozenset(prem), concl)
-                if key in seen:
-                    continue
-                seen.add(key)
-                inst = Instance(rule, tuple(b), prem, concl)
-                if keep is None or keep(inst):
-                    out.append(inst)
+            found_rows.append((plan, rows))
+    if new_from:
+        # one rule's bindings from all its plans, sorted: which plans the cache chose (pinned or
+        # whole, on whichever figure it first saw) changes neither the instances nor their order
+        by_rule: dict[str, tuple[Plan, list[np.ndarray]]] = {}
+        for plan, rows in found_rows:
+            by_rule.setdefault(plan.rule.name, (plan, []))[1].append(rows)
+        found_rows = [(plan, np.unique(np.vstack(parts), axis=0) if sum(len(p) for p in parts) else parts[0])
+                      for plan, parts in by_rule.values()]
+    for plan, rows in found_rows:
+        rule = plan.rule
+        for b in rows.tolist():
+            prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.facts)
+            concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.conclusions)
+            key = (rule.name, frozenset(prem), concl)
+            if key in seen:
+                continue
+            seen.add(key)
+            inst = Instance(rule, tuple(b), prem, concl)
+            if keep is None or keep(inst):
+                out.append(inst)
     return out

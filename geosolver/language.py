@@ -97,7 +97,8 @@ class Clause:
         return [p.name for p in self.points]
 
     def __str__(self) -> str:
-        return " ".join(self.names) + " = " + ", ".join(str(c) for c in self.calls)
+        decls = [d.name if d.at is None else f"{d.name}@{d.at[0]!r}_{d.at[1]!r}" for d in self.points]
+        return " ".join(decls) + " = " + ", ".join(str(c) for c in self.calls)
 
 
 @dataclass

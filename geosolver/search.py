@@ -47,6 +47,7 @@ class Node:
     input: EngineInput
     engine: object  # ddar.engine.Engine
     status: str
+    parent_facts: int = 0  # facts its parent had proved: what the last clause added is what follows
 
 
 class Tree:
@@ -61,18 +62,18 @@ class Tree:
         got = self.nodes.get(path)
         if got is None:
             got = grow(self.node(path[:-1], seconds), path[-1], seconds)
-            if len(self.nodes) >= CACHE:
-                self.nodes.pop(next(k for k in self.nodes if k))  # the oldest, never the root
+            if len(self.nodes) >= CACHE:  # the oldest, never the root nor an ancestor of this path
+                self.nodes.pop(next(k for k in self.nodes if k and k != path[: len(k)]))
             self.nodes[path] = got
         return got
 
     def proposals(self, path: tuple[str, ...], seconds: float, k: int) -> list[str]:
-        """The clauses proposed for the state at ``path``, best first."""
+        """The clauses proposed for the state at ``path``, best first ([] if it cannot be built)."""
         try:
             node = self.node(path, seconds)
-        except GeoError:
+            return [c.clause for c in self.proposer.propose(ProposalState(node.diagram), k)]
+        except Exception:  # noqa: BLE001 -- a state that fails is one the search goes without
             return []
-        return [c.clause for c in self.proposer.propose(ProposalState(node.diagram), k)]
 
     def attempt(self, path: tuple[str, ...], seconds: float) -> dict:
         """Try one candidate path: its status, and its proof or its score."""
@@ -82,20 +83,19 @@ class Tree:
         out = {"path": path, "status": "error", "seconds": 0.0, "score": 0, "proof": None, "aux": [], "error": None}
         try:
             node = self.node(path, seconds)
-            parent = self.nodes.get(path[:-1])
             out["status"] = node.status
             if node.status == SOLVED:
                 from geosolver.solve import checked_proof
 
                 out["proof"], out["aux"] = checked_proof(self.problem, node.diagram, node.input, node.engine, self.seed)
             else:
-                out["score"] = progress(node, parent)
+                out["score"] = progress(node)
         except GeoError as e:  # the clause could not be placed: not a candidate after all
             out["status"], out["error"] = "unplaceable", e.message
         except MemoryError:
             out["error"] = "out of memory"
-        except ValueError as e:  # a proof the checker rejected: an engine bug, reported
-            out["error"] = str(e)
+        except Exception as e:  # noqa: BLE001 -- one failing candidate (an engine bug, a proof the
+            out["error"] = f"{type(e).__name__}: {e}"  # checker rejected) is recorded, the search goes on
         out["seconds"] = time.perf_counter() - t0
         return out
 
@@ -113,14 +113,13 @@ def grow(parent: Node, clause: str, seconds: float) -> Node:
     for f in e.premises:
         engine.add_premise(f)
     report = engine.saturate(e.goals, Limits(seconds=seconds))
-    return Node(parent.clauses + (clause,), d, e, engine, report.status)
+    return Node(parent.clauses + (clause,), d, e, engine, report.status, len(parent.engine.proved))
 
 
-def progress(node: Node, parent: Node | None) -> int:
+def progress(node: Node) -> int:
     """How many facts the last clause added that speak of two or more of the goal's points."""
     goal = {node.input.names.index(p) for g in node.diagram.problem.goals for p in g.statement.points}
-    start = len(parent.engine.proved) if parent is not None else 0
-    return sum(1 for f in list(node.engine.proved)[start:] if len(goal.intersection(f.args)) >= 2)
+    return sum(1 for f in list(node.engine.proved)[node.parent_facts:] if len(goal.intersection(f.args)) >= 2)
 
 
 # --- worker processes -------------------------------------------------------------------------
@@ -185,6 +184,8 @@ def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: i
     scored: dict[int, list] = {d: [] for d in range(1, max_depth + 1)}  # depth -> (-score, order, path)
     for widen in range(8):
         fresh = False
+        if time.perf_counter() > deadline:
+            return "timeout"
         frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
         for depth in range(1, max_depth + 1):
             tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
@@ -200,8 +201,12 @@ def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: i
                 if out["status"] in ("saturated", "timeout") and depth < max_depth:
                     scored[depth].append((-out["score"], len(scored[depth]), out["path"]))
             if depth < max_depth:
-                best = sorted(scored[depth])[: BEAM << widen]
-                frontier = [(path, tree.proposals(path, CANDIDATE_SECONDS, PROPOSALS << widen)) for _, _, path in best]
+                frontier = []
+                for _, _, path in sorted(scored[depth])[: BEAM << widen]:
+                    left = deadline - time.perf_counter()
+                    if left <= 0:
+                        return "timeout"
+                    frontier.append((path, tree.proposals(path, min(CANDIDATE_SECONDS, left), PROPOSALS << widen)))
         if not fresh:
             break
     return "exhausted"
