@@ -158,3 +158,11 @@ def test_hostile_inputs_end_with_exit_1_or_2_within_budget_and_memory(tmp_path):
         wall = time.perf_counter() - t0
         assert out.returncode in codes and "Traceback" not in out.stderr, (args[1:], out.returncode, out.stderr[-500:])
         assert wall < timeout + 1 + 3, (args[1:], wall)  # + interpreter start and numba's cached kernels
+
+
+def test_the_proof_does_not_depend_on_the_number_of_workers(butterfly):
+    """Candidates are taken in their order, and semi-naive matching does not depend on a worker's
+    history: one process finds the very proof two found."""
+    alone = solve(CLASSICS_AUX, "butterfly", mode="search", timeout=150, workers=1)
+    assert alone.status == "solved" and alone.candidates == butterfly.candidates
+    assert alone.proof == butterfly.proof
