@@ -35,7 +35,7 @@ import numpy as np
 from ddar.facts import Fact
 from ddar.figure_facts import CHECK_PREDS, FIGURE_PREDS, FigureFact
 from ddar.predicates import PREDICATES, distinct_groups
-from ddar.rules import Atom, Rule, load_rules
+from ddar.rules import Atom, Rule, load_rules, parse_value
 
 FORMAT = "geosolver-proof/2"
 
@@ -193,23 +193,16 @@ def _fact(obj: Any, ids: dict[str, int]) -> Fact:
     return Fact.make(pred, [ids[p] for p in points], v)
 
 
-_ANGLE_TEXT = re.compile(r"^(-?\d*)pi(?:/(\d+))?$")
-
-
 def _read_text(text: Any, ids: dict[str, int]) -> Fact | None:
     """The fact a step's text states ('perp a b c d', 'aconst a b c d pi/3'), or None: what a
     reader sees must be what is checked."""
     try:
         pred, *rest = text.split()
-        value = None
-        if PREDICATES[pred].value:
+        kind, value = PREDICATES[pred].value, None
+        if kind:  # as the language writes it ('pi/3'), or a bare fraction of pi or ratio
             token = rest.pop()
-            m = _ANGLE_TEXT.match(token)
-            if m and pred == "aconst":
-                head = m.group(1)
-                value = Fraction(int(head) if head not in ("", "-") else (-1 if head else 1), int(m.group(2) or 1))
-            else:
-                value = _number(token, "value")
+            value = parse_value(kind, token)
+            value = _number(token, "value") if value is None else value
         return Fact.make(pred, [ids[p] for p in rest], value)
     except (AttributeError, KeyError, ValueError, IndexError, ZeroDivisionError):
         return None

@@ -128,7 +128,7 @@ class Engine:
         self.rejected: list[Fact] = []  # conclusions false in the figure (a rule bug if ever non-empty)
         self._matched = False
         self._matched_points = 0  # points the last complete match covered
-        self._plans: dict = {}  # semi-naive join plans (rule, variable) -> Plan, shared by forks
+        self._plans: dict = {}  # rule name -> its plan(s) for matching after add_point, shared by forks
         self._false: set[Fact] = set()  # wanted facts false in the figure
         self._true: set[Fact] = set()  # wanted facts found true in the figure
         self._targets: dict[tuple[Fact, str], list[tuple[int, int]]] = {}  # AR targets mod _P

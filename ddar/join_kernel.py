@@ -618,21 +618,3 @@ def run_plans(plans: list[tuple[tuple, int, np.ndarray | None]], ix) -> list[np.
     rows, row_off = run_batch(step_off, st, info, atom_off, codes, vars_, nv, coefs, const, group,
                               init_off, init_all, nvars_all, *index_arrays(ix))
     return [rows[row_off[p]:row_off[p + 1], : plans[p][1]] for p in range(len(plans))]
-
-
-def run(steps: list, atoms: list, nvars: int, ix) -> np.ndarray:
-    """The bindings (rows) of a compiled plan on the figure."""
-    return run_plan(plan_arrays(steps, atoms), nvars, ix)
-
-
-def run_plan(arrays: tuple, nvars: int, ix, init: np.ndarray | None = None) -> np.ndarray:
-    """The bindings of a plan (``plan_arrays``) on the figure, starting from the partial
-    bindings ``init`` (-1: unbound; default one row with nothing bound)."""
-    st, codes, vars_, nv, coefs, const, group, info = arrays
-    if init is None:
-        init = np.full((1, nvars), -1, dtype=np.int64)
-    (n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
-     line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca) = index_arrays(ix)
-    return run_rule(init, st, codes, vars_, nv, coefs, const, group, info, nvars, n, xy, scale, q_theta, q_log,
-                    dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
-                    line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca)

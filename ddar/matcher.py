@@ -214,7 +214,6 @@ class Plan:
     rule: Rule
     nvars: int
     arrays: tuple
-    bound0: frozenset[int]
     facts: tuple  # (pred, positions in the binding, value) of each fact premise
     conclusions: tuple
     work: float  # expected rows made (``_compile``)
@@ -226,7 +225,7 @@ def plan_rule(rule: Rule, ix: NumericIndex, stats: dict, bound0: frozenset[int] 
     pos = {v: i for i, v in enumerate(variables)}
     facts = tuple((a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.facts)
     concls = tuple((a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.conclusions)
-    return Plan(rule, len(variables), join_kernel.plan_arrays(steps, atoms, bound0), bound0, facts, concls, work)
+    return Plan(rule, len(variables), join_kernel.plan_arrays(steps, atoms, bound0), facts, concls, work)
 
 
 def instances(

@@ -54,7 +54,6 @@ _ANGLE_RE = re.compile(r"^(-?\d*)pi(?:/(\d+))?$")
 _RATIO_RE = re.compile(r"^(\d+)(?:/(\d+))?$")
 
 
-
 class RuleError(ValueError):
     """A malformed rule file; the message is ``FILE:LINE:COL: error: ...``."""
 
@@ -228,7 +227,7 @@ class _LineParser:
         value = None
         if spec.value:
             if rest and not _VAR_RE.match(rest[-1].text):
-                value = _parse_value(spec.value, rest[-1].text)
+                value = parse_value(spec.value, rest[-1].text)
                 if value is None:
                     example = "pi/2 or 2pi/3" if spec.value == "angle" else "1/2 or 3"
                     msg = f"bad {spec.value} constant '{rest[-1].text}' for '{spec.name}' (write e.g. {example})"
@@ -277,7 +276,9 @@ class _LineParser:
                     raise self.err(t, f"variable '{t.text}' of the conclusion is not bound by a premise")
 
 
-def _parse_value(kind: str, token: str) -> Fraction | None:
+def parse_value(kind: str, token: str) -> Fraction | None:
+    """An angle ('pi/3', in units of pi) or ratio ('2/3') constant as written in rules and
+    facts; None if the token is not one."""
     if kind == "angle":
         m = _ANGLE_RE.match(token)
         if not m:

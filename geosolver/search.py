@@ -146,20 +146,20 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
            max_depth: int):
     """Fill ``result`` (a solve Result) by DD + AR and, if that stalls, the auxiliary search."""
     from ddar.engine import SOLVED, Limits
-    from geosolver.solve import checked_proof, new_engine
+    from geosolver.solve import attach_proof, new_engine
 
     global _TREE
     deadline = t0 + timeout
     engine = new_engine(e)
     report = engine.saturate(e.goals, Limits(seconds=max(deadline - time.perf_counter(), 0.0)))
-    result.report, result.facts = report, report.facts
-    root = Node((), d, e, engine, report.status)
-    if report.status == SOLVED:
-        return _finish(result, t0, *_solved_root(checked_proof, problem, root, result.seed))
-    if report.status != "saturated":
-        result.status, result.error = report.status, report.message or None
+    result.report, result.facts, result.status = report, report.facts, report.status
+    if report.status != "saturated":  # solved by the engine alone, or out of time
+        if report.status == SOLVED:
+            attach_proof(result, problem, d, e, engine)
+        result.error = result.error or report.message or None
         result.seconds = time.perf_counter() - t0
         return result
+    root = Node((), d, e, engine, report.status)
     tree = Tree(problem, result.seed, root, max_depth)
     _TREE = tree
     pool = None
@@ -237,20 +237,9 @@ def _results(tasks: list, deadline: float, pool, tree: Tree):
             return
 
 
-def _solved_root(checked_proof, problem: Problem, root: Node, seed: int) -> tuple:
-    try:
-        proof, aux = checked_proof(problem, root.diagram, root.input, root.engine, seed)
-    except ValueError as e:
-        return "error", None, [], [], str(e)
-    return "solved", proof, aux, []
-
-
-def _finish(result, t0: float, status: str, proof, aux, clauses, error: str | None = None):
+def _finish(result, t0: float, status: str, proof, aux, clauses) -> None:
     result.status, result.proof, result.aux = status, proof, aux
     result.aux_clauses = list(clauses)
     result.depth = len(clauses)
-    if error:
-        result.error, result.error_kind = error, "internal"
     result.seconds = time.perf_counter() - t0
-    return result
 

@@ -179,12 +179,18 @@ def solve(
     result.report, result.facts, result.status = report, report.facts, report.status
     result.error = report.message or None
     if report.status == SOLVED:
-        try:
-            result.proof, result.aux = checked_proof(problem, d, e, engine, seed)
-        except ValueError as err:
-            result.status, result.error_kind, result.error = "error", "internal", str(err)
+        attach_proof(result, problem, d, e, engine)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def attach_proof(result: Result, problem: Problem, d: Diagram, e: EngineInput, engine: Engine) -> None:
+    """The checked proof of a solved engine into ``result``, or an internal error if the
+    checker rejects it."""
+    try:
+        result.proof, result.aux = checked_proof(problem, d, e, engine, result.seed)
+    except ValueError as err:
+        result.status, result.error_kind, result.error = "error", "internal", str(err)
 
 
 def check_options(mode: str, timeout: float, seed: int, workers: int, max_depth: int) -> None:
