@@ -72,10 +72,11 @@ def figure_objects(state: ProposalState) -> tuple[list[tuple[str, str]], list[tu
     return list(lines.values()), list(circles.values()), list(centred.values())
 
 
-def raw_candidates(state: ProposalState) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(kind, clause with the placeholder point '@', the points it is built on), unranked."""
+def raw_candidates(state: ProposalState, objects: tuple | None = None) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(kind, clause with the placeholder point '@', the points it is built on), unranked
+    (``objects``: ``figure_objects(state)``, when the caller has it already)."""
     pts = list(state.diagram.points)
-    lines, circles, centred = figure_objects(state)
+    lines, circles, centred = objects or figure_objects(state)
     out: list[tuple[str, str, tuple[str, ...]]] = []
     for a, b in itertools.combinations(pts, 2):
         out.append(("midpoint", f"@ = midpoint @ {a} {b}", (a, b)))
@@ -134,12 +135,12 @@ class HeuristicProposer:
         d = state.diagram
         problem = d.problem
         goal = {p for g in problem.goals for p in g.statement.points}
-        lines, circles, centred = figure_objects(state)
+        objects = figure_objects(state)
         near = set(goal)
-        for obj in [*lines, *circles, *centred]:
+        for obj in [*objects[0], *objects[1], *objects[2]]:
             if goal & set(obj):
                 near |= set(obj)
-        ranked = sorted(enumerate(raw_candidates(state)),
+        ranked = sorted(enumerate(raw_candidates(state, objects)),
                         key=lambda t: (-score(t[1][0], t[1][2], goal, near), t[0]))
         name = fresh_name(set(d.points))
         grid = 1e-7 * d.scale  # two ways to one point agree far closer than this
