@@ -67,6 +67,19 @@ whatever was solved; 2 on bad input.
 """
 
 
+_GENERATE_EXAMPLES = """\
+examples:
+  geosolver generate data/synth --figures 100000 --workers 2
+  geosolver generate data/synth --figures 100000 --workers 2 --resume   # carry on
+  geosolver generate data/synth --figures 1000000 --executor ray --workers 64
+
+Random figures from the construction library, saturated by DD + AR; every
+derived fact's proof traced back and split into the problem, its goal and the
+auxiliary constructions the proof used.  Examples go to sharded JSONL files
+(shard-NNNNN.jsonl) in the folder; progress.jsonl records the finished shards,
+and --resume skips them.  Exit 0 when the run completes, 2 on bad input.
+"""
+
 _RENDER_EXAMPLES = """\
 examples:
   geosolver render out/proof.json                       # out/proof.html
@@ -147,6 +160,20 @@ def _parser() -> argparse.ArgumentParser:
                         "(pip install 'geosolver[distributed]')")
     b.add_argument("--ray-address", metavar="ADDR", default=None,
                    help="the Ray cluster to join (default: $RAY_ADDRESS, else a local Ray instance)")
+    gen = sub.add_parser("generate", help="synthetic theorems with auxiliary constructions, for training",
+                         description="Make training examples from random figures (sharded JSONL).",
+                         epilog=_GENERATE_EXAMPLES, formatter_class=fmt)
+    gen.add_argument("out", metavar="FOLDER", help="where the shards go (kept outside the repository)")
+    gen.add_argument("--figures", type=int, default=10000, help="random figures to draw (default 10000)")
+    gen.add_argument("--seed", "-s", type=int, default=0, help="seed of the run (default 0)")
+    gen.add_argument("--workers", "-j", type=int, default=1, help="worker processes (default 1)")
+    gen.add_argument("--shard-size", type=int, default=100, metavar="N", help="figures per shard (default 100)")
+    gen.add_argument("--min-steps", type=int, default=3, help="constructions after the base shape, at least (default 3)")
+    gen.add_argument("--max-steps", type=int, default=9, help="and at most (default 9)")
+    gen.add_argument("--resume", action="store_true", help="carry on the run in FOLDER, skipping finished shards")
+    gen.add_argument("--executor", choices=["local", "ray"], default="local",
+                     help="local processes (default) or a Ray cluster ($RAY_ADDRESS, else a local instance)")
+    gen.add_argument("--no-progress", action="store_true", help="no progress bar")
     rd = sub.add_parser("render", help="re-render a saved proof (proof.json) without solving",
                         description="Render a result saved by `geosolver solve --out`: figure, page or text.",
                         epilog=_RENDER_EXAMPLES, formatter_class=fmt)
@@ -216,6 +243,28 @@ def _cmd_bench(args) -> int:
     return EXIT_OK
 
 
+def _cmd_generate(args) -> int:
+    from geosolver.generate import GenerateError, Settings, generate
+
+    for flag, value, low in (("--figures", args.figures, 1), ("--workers", args.workers, 1),
+                             ("--shard-size", args.shard_size, 1), ("--min-steps", args.min_steps, 0),
+                             ("--seed", args.seed, 0)):
+        if value < low:
+            raise GeoError(f"{flag} must be at least {low}, got {value}")
+    if args.max_steps < args.min_steps:
+        raise GeoError(f"--max-steps ({args.max_steps}) is below --min-steps ({args.min_steps})")
+    settings = Settings(seed=args.seed, min_steps=args.min_steps, max_steps=args.max_steps)
+    t0 = time.perf_counter()
+    try:
+        totals = generate(args.out, args.figures, settings, args.shard_size, args.workers, args.resume,
+                          args.executor, progress=not args.no_progress)
+    except GenerateError as e:
+        raise GeoError(str(e)) from None
+    print(f"{totals['new']} new examples ({totals['aux_examples']} with auxiliary points) from "
+          f"{totals['shards']} shards in {time.perf_counter() - t0:.1f} s; {totals['examples']} in {args.out}")
+    return EXIT_OK
+
+
 def _cmd_check(args) -> int:
     from geosolver.api import check
 
@@ -254,7 +303,8 @@ def _cmd_draw(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "render": _cmd_render, "bench": _cmd_bench}[args.command](args)
+        return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "render": _cmd_render, "bench": _cmd_bench,
+                "generate": _cmd_generate}[args.command](args)
     except GeoError as e:
         print(e.format(), file=sys.stderr)
         return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT

@@ -39,10 +39,13 @@ class GeoError(Exception):
         super().__init__(message)
         self.message = message
         self.where = where or Location()
+        self.located = where is not None  # an option or a folder has no line and column to point at
         self.kind = kind
 
     def format(self, caret: bool = True) -> str:
         w = self.where
+        if not self.located:
+            return f"geosolver: error: {clip(self.message, 400)}"
         head = f"{clip(w.file)}:{w.line}:{w.col}: error: {clip(self.message, 400)}"
         ctx = []
         if w.problem:

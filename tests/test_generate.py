@@ -1,0 +1,93 @@
+"""The synthetic data generator: theorems traced back to their auxiliary points, runs and resume."""
+
+import json
+
+import pytest
+
+from geosolver.cli import main
+from geosolver.diagram import build_diagram
+from geosolver.generate import (
+    GenerateError,
+    Settings,
+    figure_examples,
+    figure_theorems,
+    generate,
+    read_examples,
+)
+from geosolver.language import parse_problem
+from geosolver.solve import solve
+
+# The median of a triangle doubled: with F the mirror of D in A, the ratios about A, C, D, E follow.
+DOUBLED = ("a b = segment a b; c = mirror c b a; d = on_line d c a, on_bline d a c; e = midpoint e a d; "
+           "f = mirror f d a")
+
+
+def _with_aux(x: dict) -> str:
+    return "; ".join([x["problem"], *x["aux"]]) + f" ? {x['goal']}"
+
+
+def test_an_essential_auxiliary_point_is_found_and_replays():
+    d = build_diagram(parse_problem(DOUBLED, "doubled"), 0, want_goal=False)
+    examples = [x.record() for x in figure_theorems(d, Settings())]
+    essential = [x for x in examples if x["essential"]]
+    assert essential, "the doubled median unlocks facts the figure without it does not prove"
+    x = essential[0]
+    assert x["aux"] == ["f = mirror f d a"]
+    # canonical names: the problem's points are a, b, c, ... in construction order
+    problem = parse_problem(f"{x['problem']} ? {x['goal']}")
+    assert problem.points == list("abcde")[: len(problem.points)]
+    assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved"
+    assert solve(f"{x['problem']} ? {x['goal']}", mode="ddar", timeout=30).status == "saturated"
+
+
+def test_examples_without_auxiliary_points_are_proved_from_the_problem_alone():
+    d = build_diagram(parse_problem(DOUBLED, "doubled"), 0, want_goal=False)
+    plain = [x.record() for x in figure_theorems(d, Settings()) if not x.aux]
+    assert plain
+    for x in plain[:2]:
+        assert solve(f"{x['problem']} ? {x['goal']}", mode="ddar", timeout=30).status == "solved"
+
+
+def test_a_figure_is_drawn_the_same_way_every_time():
+    s = Settings(seed=7)
+    first, made = figure_examples(s, 3)
+    again, _ = figure_examples(s, 3)
+    assert made and [x.record() for x in first] == [x.record() for x in again]
+
+
+def test_a_run_writes_shards_resumes_and_refuses_other_settings(tmp_path):
+    out = tmp_path / "synth"
+    s = Settings(seed=1, max_steps=5)
+    totals = generate(out, 6, s, shard_size=3, progress=False)
+    assert totals["shards"] == 2
+    progress = [json.loads(line) for line in (out / "progress.jsonl").read_text().splitlines()]
+    assert [p["shard"] for p in progress[1:]] == [0, 1]
+    examples = list(read_examples(out))
+    assert len(examples) == totals["examples"] > 0
+    keys = [(x["problem"], x["goal"]) for x in examples]
+    assert len(keys) == len(set(keys)), "de-duplicated"
+    with pytest.raises(GenerateError, match="already holds a run"):
+        generate(out, 6, s, shard_size=3, progress=False)
+    assert generate(out, 6, s, shard_size=3, resume=True, progress=False)["shards"] == 0
+    with pytest.raises(GenerateError, match="other settings"):
+        generate(out, 6, Settings(seed=2, max_steps=5), shard_size=3, resume=True, progress=False)
+    # a shard lost before it was recorded is made again, with the same examples
+    (out / "shard-00001.jsonl").unlink()
+    lines = (out / "progress.jsonl").read_text().splitlines()
+    (out / "progress.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    again = generate(out, 6, s, shard_size=3, resume=True, progress=False)
+    assert again["shards"] == 1 and sorted(map(json.dumps, read_examples(out))) == sorted(map(json.dumps, examples))
+
+
+def test_every_auxiliary_example_of_a_run_replays(tmp_path):
+    generate(tmp_path, 4, Settings(seed=3, max_steps=5), shard_size=4, progress=False)
+    with_aux = [x for x in read_examples(tmp_path) if x["aux"]]
+    assert with_aux
+    for x in with_aux[:3]:
+        assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved", _with_aux(x)
+
+
+@pytest.mark.parametrize("args", [["--figures", "0"], ["--workers", "0"], ["--min-steps", "4", "--max-steps", "2"]])
+def test_bad_options_exit_2(tmp_path, args, capsys):
+    assert main(["generate", str(tmp_path / "x"), *args]) == 2
+    assert "error" in capsys.readouterr().err
