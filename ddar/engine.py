@@ -294,8 +294,17 @@ class Engine:
                 continue
             point = self.tables[name].random_point(self._free_value, _P)
             indptr, index, coef, values, slot = [0], [], [], [], {}
+            kept = []
             for f in todo:
-                for v, c in self._target_mod_p(f, name):
+                try:
+                    terms = self._target_mod_p(f, name)
+                except ValueError:
+                    # true within the figure's (size-relative) tolerance, yet as an angle equation
+                    # off by more than AR allows: a near-degenerate figure; never proved
+                    self._false.add(f)
+                    continue
+                kept.append(f)
+                for v, c in terms:
                     if v not in slot:
                         slot[v] = len(values)
                         values.append(point.get(v, self._free_value(v)))
@@ -304,7 +313,7 @@ class Engine:
                 indptr.append(len(index))
             res = residues(np.array(indptr, dtype=np.int64), np.array(index, dtype=np.int64),
                            np.array(coef, dtype=np.int64), np.array(values, dtype=np.int64), np.int64(_P))
-            out.update((f, name) for f, r in zip(todo, res) if r == 0)
+            out.update((f, name) for f, r in zip(kept, res) if r == 0)
         return out
 
     def _target_mod_p(self, f: Fact, table: str) -> list[tuple[int, int]]:

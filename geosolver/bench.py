@@ -40,7 +40,7 @@ from geosolver.bench_tasks import (  # noqa: F401 (the record format is part of 
     GRACE_SECONDS, RECORD_KEYS, BenchError, Task, guarded, make_record, solve_task,
 )
 from geosolver.language import Entry, find_entries
-from geosolver.solve import STATUSES
+from geosolver.solve import DEFAULT_MODE, STATUSES
 from geosolver.suites import SUITES as NAMED_SUITES
 from geosolver.suites import SuiteError, suite_path
 
@@ -246,7 +246,7 @@ def _raise_on_sigterm(signum, frame):
 
 def run_bench(
     suite: str | os.PathLike,
-    mode: str = "search",
+    mode: str = DEFAULT_MODE,
     timeout: float = 60.0,
     workers: int | None = None,
     out: str | os.PathLike | None = None,

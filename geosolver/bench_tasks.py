@@ -9,6 +9,7 @@ from typing import Callable
 
 from geosolver.errors import GeoError
 from geosolver.language import Entry
+from geosolver.solve import DEFAULT_MODE
 
 RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "aux_clauses", "candidates", "error", "note",
                "seed", "version")
@@ -27,7 +28,7 @@ class Task:
     """One problem to run: what a worker process receives."""
 
     entry: Entry
-    mode: str = "search"
+    mode: str = DEFAULT_MODE
     timeout: float = 60.0
     seed: int = 0
     max_depth: int = 2

@@ -14,9 +14,11 @@ import sys
 import time
 
 from geosolver.errors import GeoError
-from geosolver.solve import MODES
+from geosolver.solve import DEFAULT_MODE, MODES
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+_MODE_HELP = (f"ddar: the engine alone; search: then auxiliary points from the heuristics; neural: from the "
+              f"model; full: the model's, then the heuristics' in the model's order (default {DEFAULT_MODE})")
 
 _CHECK_EXAMPLES = """\
 examples:
@@ -80,6 +82,18 @@ auxiliary constructions the proof used.  Examples go to sharded JSONL files
 and --resume skips them.  Exit 0 when the run completes, 2 on bad input.
 """
 
+_TRAIN_EXAMPLES = """\
+examples:
+  geosolver train geosolver/neural/recipe.json --data data/synth --out runs/proposer
+  geosolver train geosolver/neural/recipe.json --data data/synth --out runs/proposer --resume
+
+CONFIG is a JSON file of the model's size and the schedule (see
+geosolver/neural/train.py: TrainConfig); --data and --out override its folders.
+Checkpoints every save_every steps; --resume carries on from the last one.
+Held-out loss and top-1 / top-8 accuracy go to OUT/metrics.jsonl; the final
+model to OUT/model.safetensors (+ model.json, with its sha256).
+"""
+
 _RENDER_EXAMPLES = """\
 examples:
   geosolver render out/proof.json                       # out/proof.html
@@ -128,8 +142,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Prove one problem's goal: numbered steps, each checked.",
                        epilog=_SOLVE_EXAMPLES, formatter_class=fmt)
     common(s)
-    s.add_argument("--mode", default="search", choices=list(MODES),
-                   help="ddar: the engine alone; search (default): the engine, then auxiliary points proposed and tried")
+    s.add_argument("--mode", default=DEFAULT_MODE, choices=list(MODES), help=_MODE_HELP)
     s.add_argument("--timeout", "-t", type=float, default=60.0, help="wall-clock budget in seconds (default 60)")
     s.add_argument("--workers", "-j", type=int, default=1, help="processes trying auxiliary points at once (default 1)")
     s.add_argument("--max-depth", type=int, default=2, metavar="D",
@@ -143,8 +156,7 @@ def _parser() -> argparse.ArgumentParser:
                        "per problem, then a summary table.",
                        epilog=_BENCH_EXAMPLES, formatter_class=fmt)
     b.add_argument("suite", metavar="SUITE", help="a problem file, or imo-ag-30 / jgex-ag-231")
-    b.add_argument("--mode", default="search", choices=list(MODES),
-                   help="ddar: the engine alone; search (default): the engine, then auxiliary points")
+    b.add_argument("--mode", default=DEFAULT_MODE, choices=list(MODES), help=_MODE_HELP)
     b.add_argument("--max-depth", type=int, default=2, metavar="D",
                    help="auxiliary points in one proof at most (search; default 2)")
     b.add_argument("--timeout", "-t", type=float, default=60.0, help="seconds per problem (default 60)")
@@ -174,6 +186,15 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--executor", choices=["local", "ray"], default="local",
                      help="local processes (default) or a Ray cluster ($RAY_ADDRESS, else a local instance)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
+    tr = sub.add_parser("train", help="train the proposer model on generated examples",
+                        description="Train the model that proposes auxiliary constructions.",
+                        epilog=_TRAIN_EXAMPLES, formatter_class=fmt)
+    tr.add_argument("config", metavar="CONFIG", help="a JSON training configuration")
+    tr.add_argument("--data", action="append", metavar="DIR", help="a folder of `geosolver generate` (repeatable)")
+    tr.add_argument("--out", metavar="DIR", help="where checkpoints, metrics and the model go")
+    tr.add_argument("--steps", type=int, help="override the configuration's number of steps")
+    tr.add_argument("--resume", action="store_true", help="carry on from the last checkpoint in OUT")
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
     rd = sub.add_parser("render", help="re-render a saved proof (proof.json) without solving",
                         description="Render a result saved by `geosolver solve --out`: figure, page or text.",
                         epilog=_RENDER_EXAMPLES, formatter_class=fmt)
@@ -265,6 +286,27 @@ def _cmd_generate(args) -> int:
     return EXIT_OK
 
 
+def _cmd_train(args) -> int:
+    import dataclasses
+    import os
+
+    from geosolver.neural.train import TrainError, load_config, train
+
+    try:
+        cfg = load_config(args.config, data=args.data, out=args.out)
+        if args.steps is not None:
+            if args.steps < 1:
+                raise TrainError(f"--steps must be at least 1, got {args.steps}")
+            cfg = dataclasses.replace(cfg, steps=args.steps)
+        got = train(cfg, resume=args.resume, progress=not args.no_progress)
+    except TrainError as e:
+        raise GeoError(str(e)) from None
+    figures = ", ".join(f"{k} {v:.3f}" for k, v in got.items() if isinstance(v, float))
+    print(f"trained {got['step']} steps: {figures}; model {os.path.join(cfg.out, 'model.safetensors')} "
+          f"(sha256 {got['sha256'][:16]}...)")
+    return EXIT_OK
+
+
 def _cmd_check(args) -> int:
     from geosolver.api import check
 
@@ -304,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "render": _cmd_render, "bench": _cmd_bench,
-                "generate": _cmd_generate}[args.command](args)
+                "generate": _cmd_generate, "train": _cmd_train}[args.command](args)
     except GeoError as e:
         print(e.format(), file=sys.stderr)
         return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT

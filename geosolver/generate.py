@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import json
 import os
-import string
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -44,7 +43,7 @@ import numpy as np
 from geosolver.diagram import Diagram, build_diagram, extend_diagram
 from geosolver.engine_input import engine_input
 from geosolver.errors import GeoError
-from geosolver.language import Clause, Problem, parse_problem
+from geosolver.language import Problem, parse_problem, point_names, renamed_clause
 
 # Base shapes a figure starts from, with how often (relative weights).
 BASES = {
@@ -107,12 +106,6 @@ class Example:
 
 
 # --- random figures -------------------------------------------------------------
-
-
-def point_names(n: int) -> list[str]:
-    """The canonical names of the first ``n`` points: a .. z, then a1 .. z1, ..."""
-    letters = string.ascii_lowercase
-    return [letters[i % 26] + (str(i // 26) if i >= 26 else "") for i in range(n)]
 
 
 def _weighted(rng: np.random.Generator, table: dict[str, float]) -> str:
@@ -197,13 +190,6 @@ def _closure(points, problem_inputs: dict[str, set[str]], clause_of: dict[str, i
     return clauses
 
 
-def clause_text(clause: Clause, rename: dict[str, str]) -> str:
-    """A clause with its points renamed."""
-    decls = " ".join(rename[n] for n in clause.names)
-    calls = ", ".join(" ".join([c.name, *(rename.get(a, a) for a in c.args())]) for c in clause.calls)
-    return f"{decls} = {calls}"
-
-
 def _restricted(d: Diagram, keep: list[int]) -> Diagram:
     """The figure of the problem made of the clauses ``keep`` only (same coordinates)."""
     clauses = [d.problem.clauses[k] for k in keep]
@@ -281,10 +267,10 @@ def _example(d: Diagram, names: list[str], fact, support: tuple[int, ...], aux: 
     problem = d.problem
     order = [n for k in [*support, *aux] for n in problem.clauses[k].names]
     rename = dict(zip(order, point_names(len(order))))
-    text = "; ".join(clause_text(problem.clauses[k], rename) for k in support)
+    text = "; ".join(renamed_clause(problem.clauses[k], rename) for k in support)
     goal = fact.text({i: rename[names[i]] for i in fact.args})  # text reads names by id
     n_points = sum(len(problem.clauses[k].names) for k in support)
-    return Example(text, goal, [clause_text(problem.clauses[k], rename) for k in aux], length, n_points, figure)
+    return Example(text, goal, [renamed_clause(problem.clauses[k], rename) for k in aux], length, n_points, figure)
 
 
 def figure_examples(settings: Settings, figure: int) -> tuple[list[Example], bool]:
@@ -316,11 +302,16 @@ def make_shard(settings: Settings, shard: Shard) -> dict:
     t0 = time.perf_counter()
     examples: list[dict] = []
     failed = 0
+    errors: list[list] = []  # [figure, message]: an engine error is a bug to look into, not the run's end
     for figure in range(shard.first, shard.first + shard.count):
-        got, made = figure_examples(settings, figure)
+        try:
+            got, made = figure_examples(settings, figure)
+        except Exception as e:  # noqa: BLE001 -- recorded with the figure's number, to be replayed
+            got, made = [], False
+            errors.append([figure, f"{type(e).__name__}: {e}"[:500]])
         failed += not made
         examples.extend(x.record() for x in got)
-    return {"shard": shard.index, "examples": examples, "failed": failed,
+    return {"shard": shard.index, "examples": examples, "failed": failed, "errors": errors,
             "seconds": time.perf_counter() - t0, "figures": shard.count}
 
 
@@ -407,7 +398,8 @@ def generate(
         aux = sum(1 for x in fresh if x["aux"])
         _append(out / "progress.jsonl", {"shard": result["shard"], "figures": result["figures"],
                                         "failed": result["failed"], "examples": len(fresh),
-                                        "aux_examples": aux, "seconds": round(result["seconds"], 3)})
+                                        "aux_examples": aux, "seconds": round(result["seconds"], 3),
+                                        **({"errors": result["errors"]} if result.get("errors") else {})})
         totals["new"] += len(fresh)
         totals["examples"] += len(fresh)
         totals["aux_examples"] += aux
@@ -443,13 +435,14 @@ def _progress_bar(total: int, show: bool):
 
 
 def _run_pool(settings: Settings, shards: list[Shard], workers: int, finish: Callable[[dict], None]) -> None:
-    """Shards across worker processes (spawned: no engine state shared), results as they end."""
+    """Shards across worker processes (spawned: no engine state shared), results taken in shard
+    order (so that de-duplication, and so every shard's content, does not depend on timing)."""
     import multiprocessing as mp
     from functools import partial
 
     ctx = mp.get_context("spawn")
     with ctx.Pool(workers, maxtasksperchild=20) as pool:
-        for result in pool.imap_unordered(partial(make_shard, settings), shards):
+        for result in pool.imap(partial(make_shard, settings), shards):
             finish(result)
 
 
@@ -470,12 +463,17 @@ def _run_ray(settings: Settings, shards: list[Shard], workers: int, finish: Call
     remote = ray.remote(num_cpus=1, max_retries=1)(make_shard)
     todo = list(shards)
     running: list = []
+    ready_results: dict[int, dict] = {}  # finished out of order, waiting for earlier shards
+    order = [s.index for s in shards]
     try:
         while todo or running:
             while todo and len(running) < max(1, workers):
                 running.append(remote.remote(settings, todo.pop(0)))
             ready, running = ray.wait(running, num_returns=1)
-            finish(ray.get(ready[0]))
+            result = ray.get(ready[0])
+            ready_results[result["shard"]] = result
+            while order and order[0] in ready_results:
+                finish(ready_results.pop(order.pop(0)))
     finally:
         for ref in running:
             ray.cancel(ref, force=True)

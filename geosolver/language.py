@@ -428,6 +428,18 @@ def _closest(word: str, options) -> str | None:
     return hits[0] if hits else None
 
 
+def point_names(n: int) -> list[str]:
+    """The canonical names of the first ``n`` points: a .. z, then a1 .. z1, a2 .. z2, ..."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [letters[i % 26] + (str(i // 26) if i >= 26 else "") for i in range(n)]
+
+
+def renamed_clause(clause: Clause, rename: dict[str, str]) -> str:
+    """A clause's text with its points renamed (and fixed coordinates dropped)."""
+    calls = ", ".join(" ".join([c.name, *(rename.get(a, a) for a in c.args())]) for c in clause.calls)
+    return f"{' '.join(rename[n] for n in clause.names)} = {calls}"
+
+
 def parse_problem(text: str, name: str = "problem", file: str = "<text>", line: int = 1, col0: int = 0) -> Problem:
     """Parse one problem line; raises GeoError with the exact location of any mistake."""
     return _Parser(text, name, file, line, col0).parse()

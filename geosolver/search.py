@@ -27,7 +27,7 @@ from geosolver.diagram import Diagram, extend_diagram
 from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
 from geosolver.language import Problem
-from geosolver.proposers import ProposalState
+from geosolver.proposers import ProposalState, Proposer
 from geosolver.proposers.heuristic import HeuristicProposer
 
 CANDIDATE_SECONDS = 20.0  # at most, for one candidate's saturation
@@ -53,10 +53,10 @@ class Node:
 class Tree:
     """The states of one problem's search in one process, each grown from its parent."""
 
-    def __init__(self, problem: Problem, seed: int, root: Node, max_depth: int):
+    def __init__(self, problem: Problem, seed: int, root: Node, max_depth: int, proposer: Proposer | None = None):
         self.problem, self.seed, self.max_depth = problem, seed, max_depth
         self.nodes: dict[tuple[str, ...], Node] = {(): root}
-        self.proposer = HeuristicProposer()
+        self.proposer = proposer or HeuristicProposer()
 
     def node(self, path: tuple[str, ...], seconds: float) -> Node:
         got = self.nodes.get(path)
@@ -142,9 +142,21 @@ def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> dict:
     return _TREE.attempt(path, seconds)
 
 
+def make_proposer(mode: str) -> Proposer:
+    """The proposer of a search mode: 'search' the heuristics, 'neural' the model, 'full' the
+    model's proposals and then the heuristics in the model's order.  ModelMissing if the model's
+    weights are absent or damaged."""
+    if mode == "search":
+        return HeuristicProposer()
+    from geosolver.neural.proposer import NeuralProposer, shipped_model
+
+    return NeuralProposer(shipped_model(), HeuristicProposer() if mode == "full" else None)
+
+
 def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float, workers: int,
-           max_depth: int):
-    """Fill ``result`` (a solve Result) by DD + AR and, if that stalls, the auxiliary search."""
+           max_depth: int, mode: str = "search"):
+    """Fill ``result`` (a solve Result) by DD + AR and, if that stalls, the auxiliary search
+    with the proposer of ``mode`` (``make_proposer``)."""
     from ddar.engine import SOLVED, Limits
     from geosolver.solve import attach_proof, new_engine
 
@@ -160,7 +172,14 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
         result.seconds = time.perf_counter() - t0
         return result
     root = Node((), d, e, engine, report.status)
-    tree = Tree(problem, result.seed, root, max_depth)
+    try:
+        proposer = make_proposer(mode)
+    except Exception as err:  # noqa: BLE001 -- the model missing or damaged: an install to repair
+        result.status, result.error_kind = "error", "internal"
+        result.error = f"the {mode} mode needs the proposer model: {err}"
+        result.seconds = time.perf_counter() - t0
+        return result
+    tree = Tree(problem, result.seed, root, max_depth, proposer)
     _TREE = tree
     pool = None
     if workers > 1 and "fork" in mp.get_all_start_methods():

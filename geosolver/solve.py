@@ -12,7 +12,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ddar.predicates import repeats_point
@@ -26,7 +25,8 @@ from geosolver.verify import aux_record, check_saved, configuration, source_of
 if TYPE_CHECKING:
     from ddar.engine import Engine, Report
 
-MODES = ("ddar", "search")
+MODES = ("ddar", "search", "neural", "full")
+DEFAULT_MODE = "search"  # the strongest mode measured (benchmarks/ABLATION.md)
 STATUSES = ("solved", "saturated", "exhausted", "timeout", "error")
 
 
@@ -144,13 +144,14 @@ def checked_proof(original: Problem, d: Diagram, e: EngineInput, engine: Engine,
 
 
 def solve(
-    source, name: str | None = None, mode: str = "search", timeout: float = 60.0, seed: int = 0,
+    source, name: str | None = None, mode: str = DEFAULT_MODE, timeout: float = 60.0, seed: int = 0,
     workers: int = 1, max_depth: int = 2,
 ) -> Result:
     """Solve one problem (a file, problem text, or a parsed ``Problem``).
 
-    ``mode``: 'ddar' (the engine alone) or 'search' (the engine, then auxiliary points
-    proposed and tried, ``workers`` processes, up to ``max_depth`` points).  Problems that
+    ``mode``: 'ddar' (the engine alone), or the engine and then auxiliary points proposed and
+    tried (``workers`` processes, up to ``max_depth`` points) by the heuristics ('search'), the
+    model ('neural') or both, the heuristics in the model's order ('full').  Problems that
     cannot be read, drawn or whose goal is false in the figure give a ``Result`` with status
     ``error``; an unreadable source or a bad option raises GeoError.
     """
@@ -167,10 +168,10 @@ def solve(
         result.seconds = time.perf_counter() - t0
         return result
     result.diagram = d
-    if mode == "search":
+    if mode != "ddar":
         from geosolver.search import search
 
-        return search(problem, d, e, result, t0, timeout, workers, max_depth)
+        return search(problem, d, e, result, t0, timeout, workers, max_depth, mode)
     from ddar.engine import SOLVED, Limits
 
     engine = new_engine(e)

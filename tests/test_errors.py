@@ -49,9 +49,12 @@ def run_subprocess(*argv: str, cwd: Path | None = None) -> subprocess.CompletedP
     )
 
 
+UNLOCATED = re.compile(r"^geosolver: error: (?P<msg>.*)$", re.M)  # an option or a file, not a place in a problem
+
+
 def first_error(err: str) -> re.Match:
-    m = HEADER.search(err)
-    assert m, f"no 'FILE:LINE:COL: error:' line in stderr:\n{err[:2000]}"
+    m = HEADER.search(err) or UNLOCATED.search(err)
+    assert m, f"no 'FILE:LINE:COL: error:' or 'geosolver: error:' line in stderr:\n{err[:2000]}"
     return m
 
 

@@ -91,3 +91,30 @@ def test_every_auxiliary_example_of_a_run_replays(tmp_path):
 def test_bad_options_exit_2(tmp_path, args, capsys):
     assert main(["generate", str(tmp_path / "x"), *args]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_a_near_degenerate_figure_saturates_without_error():
+    """Found by the generator (run seed 0, figure 3814): D and E lie within 0.015 of C while H is
+    65 away, so 'C, D, E collinear' holds within the figure's size-relative tolerance but is off
+    by 0.003 rad as an angle equation; AR refused it with an exception that ended the run."""
+    from ddar.engine import Limits
+    from geosolver.diagram import Diagram
+    from geosolver.engine_input import engine_input
+    from geosolver.solve import new_engine
+
+    text = ("a b c = triangle a b c; d = on_dia d a b, on_tline d a c b; e = intersection_lc e d a c; "
+            "f = on_line f a b, on_circum f c a d; g = on_line g a e, on_bline g e b; "
+            "h = on_bline h d g, on_bline h a g; i = intersection_lc i c d a; j = intersection_ll j i b g d")
+    coords = {
+        "a": (0.09037991711322357, -0.24171480125397116), "b": (0.0010816160093691796, 0.3333989723757398),
+        "c": (-0.24403776392406074, -0.041936586670803244), "d": (-0.23551374652042056, -0.028884306437446605),
+        "e": (-0.2269897291167798, -0.01583202620408907), "f": (0.052217800057359966, 0.004063213315100539),
+        "g": (-4.472811780522447, 3.0060639828567415), "h": (35.53463518034253, 54.387721465777396),
+        "i": (-0.5773843102437745, 0.157201741346587), "j": (-0.5198068123786205, 0.1747394998091097),
+    }
+    import numpy as np
+
+    d = Diagram(parse_problem(text), 0, {k: np.array(v) for k, v in coords.items()})
+    engine = new_engine(engine_input(d))
+    report = engine.saturate((), Limits(seconds=60))
+    assert report.status == "saturated" and not engine.rejected

@@ -66,7 +66,7 @@ def test_the_budget_holds():
 
 
 @pytest.mark.parametrize("option, value", [("timeout", float("nan")), ("timeout", -1.0), ("seed", -1),
-                                           ("workers", 0), ("max_depth", 0), ("mode", "neural")])
+                                           ("workers", 0), ("max_depth", 0), ("mode", "wu")])
 def test_bad_options_are_refused(option, value):
     with pytest.raises(GeoError, match=option.replace("_", "-") if option != "mode" else "unknown mode"):
         solve(CLASSICS, "orthocenter", **{option: value})

@@ -1,0 +1,211 @@
+"""A small decoder-only transformer over the problem language, written plainly.
+
+Pre-norm blocks (layer norm, causal self-attention, layer norm, a GELU MLP),
+learned positions, the output layer tied to the token embedding.  Besides the
+forward pass for training it does what the search needs:
+
+* ``propose``: beam search for the next auxiliary clause after a prompt
+  (``<bos> problem ? goal <sep>``), the best ``k`` clauses with their
+  log-likelihoods;
+* ``score``: the log-likelihood of given clauses after a prompt, to rank
+  candidates proposed by others.
+
+Both run the prompt once and keep its keys and values (``past``), so each
+further token costs one position.  Weights are saved as safetensors (no pickle)
+with the configuration beside them in JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+@dataclass
+class ModelConfig:
+    vocab: int
+    d_model: int = 256
+    layers: int = 6
+    heads: int = 8
+    ff: int = 1024
+    context: int = 384  # tokens of prompt and clauses together
+    dropout: float = 0.0
+
+
+class Block(nn.Module):
+    def __init__(self, c: ModelConfig):
+        super().__init__()
+        self.heads = c.heads
+        self.ln1 = nn.LayerNorm(c.d_model)
+        self.qkv = nn.Linear(c.d_model, 3 * c.d_model)
+        self.proj = nn.Linear(c.d_model, c.d_model)
+        self.ln2 = nn.LayerNorm(c.d_model)
+        self.mlp = nn.Sequential(nn.Linear(c.d_model, c.ff), nn.GELU(), nn.Linear(c.ff, c.d_model))
+        self.drop = nn.Dropout(c.dropout)
+
+    def forward(self, x: torch.Tensor, past: tuple | None = None, mask: torch.Tensor | None = None):
+        b, t, d = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
+        q, k, v = (z.view(b, t, self.heads, d // self.heads).transpose(1, 2) for z in (q, k, v))
+        if past is not None:
+            k, v = torch.cat([past[0], k], dim=2), torch.cat([past[1], v], dim=2)
+        if mask is None:  # causal; with a past, one new position that sees all of it
+            assert past is None or t == 1, "several new positions after a past need a mask"
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=past is None)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        y = y.transpose(1, 2).reshape(b, t, d)
+        x = x + self.drop(self.proj(y))
+        x = x + self.drop(self.mlp(self.ln2(x)))
+        return x, (k, v)
+
+
+class Transformer(nn.Module):
+    def __init__(self, c: ModelConfig):
+        super().__init__()
+        self.config = c
+        self.tok = nn.Embedding(c.vocab, c.d_model)
+        self.pos = nn.Embedding(c.context, c.d_model)
+        self.blocks = nn.ModuleList(Block(c) for _ in range(c.layers))
+        self.ln = nn.LayerNorm(c.d_model)
+        self.apply(self._init)
+        for name, p in self.named_parameters():  # residual projections scaled down with depth
+            if name.endswith(("proj.weight", "mlp.2.weight")):
+                nn.init.normal_(p, std=0.02 / math.sqrt(2 * c.layers))
+
+    @staticmethod
+    def _init(m: nn.Module) -> None:
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+    def forward(self, idx: torch.Tensor, past: list | None = None, mask: torch.Tensor | None = None):
+        """Logits for every position of ``idx`` (b, t), and the keys and values of each layer."""
+        start = 0 if past is None else past[0][0].shape[2]
+        pos = torch.arange(start, start + idx.shape[1], device=idx.device)
+        x = self.tok(idx) + self.pos(pos)
+        presents = []
+        for i, block in enumerate(self.blocks):
+            x, kv = block(x, None if past is None else past[i], mask)
+            presents.append(kv)
+        return self.ln(x) @ self.tok.weight.T, presents
+
+    def parameters_count(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    # -- inference ---------------------------------------------------------------------
+
+    @torch.no_grad()
+    def propose(self, prompt: list[int], k: int, ends: tuple[int, ...], max_len: int = 32) -> list[tuple[list[int], float]]:
+        """The ``k`` most likely continuations of ``prompt`` up to one of ``ends`` (not included),
+        by beam search of width ``k``, with their log-likelihoods (the end token counted)."""
+        room = self.config.context - len(prompt)
+        if room <= 1:
+            return []
+        logits, past = self(torch.tensor([prompt]))
+        beams: list[tuple[list[int], float]] = [([], 0.0)]
+        last = logits[:, -1]
+        done: list[tuple[list[int], float]] = []
+        end_ids = torch.tensor(ends)
+        for _ in range(min(max_len, room - 1)):
+            logp = F.log_softmax(last.float(), dim=-1)  # (beams, vocab)
+            end_lp = torch.logsumexp(logp[:, end_ids], dim=1)
+            for j, (seq, lp) in enumerate(beams):
+                if seq:
+                    done.append((seq, lp + float(end_lp[j])))
+            total = torch.tensor([lp for _, lp in beams]).unsqueeze(1) + logp
+            total[:, end_ids] = -math.inf
+            flat = total.flatten()
+            top = torch.topk(flat, min(k, int(torch.isfinite(flat).sum())))
+            if len(top.values) == 0:
+                break
+            rows = torch.div(top.indices, logp.shape[1], rounding_mode="floor")
+            cols = top.indices % logp.shape[1]
+            best_done = sorted(lp for _, lp in done)[-k:] if len(done) >= k else None
+            if best_done and float(top.values[0]) < best_done[0]:
+                break  # no open beam can beat the k finished ones
+            beams = [(beams[int(r)][0] + [int(c)], float(v)) for r, c, v in zip(rows, cols, top.values)]
+            past = [(kk[rows], vv[rows]) for kk, vv in past]
+            logits, past = self(cols.view(-1, 1), past)
+            last = logits[:, -1]
+        done.sort(key=lambda t: -t[1])
+        return done[:k]
+
+    @torch.no_grad()
+    def score(self, prompt: list[int], continuations: list[list[int]], ends: tuple[int, ...],
+              batch: int = 256) -> list[float]:
+        """Log-likelihood of each continuation after ``prompt``, its end (any of ``ends``) counted;
+        -inf for one that does not fit in the context."""
+        if not continuations:
+            return []
+        logits, past = self(torch.tensor([prompt]))
+        first = logits[:, -1:]  # predicts each continuation's first token
+        n = len(prompt)
+        end_ids = torch.tensor(ends)
+        out: list[float] = []
+        for lo in range(0, len(continuations), batch):
+            group = continuations[lo:lo + batch]
+            width = max(len(c) for c in group)
+            ids = torch.zeros(len(group), width, dtype=torch.long)
+            for i, c in enumerate(group):
+                ids[i, : len(c)] = torch.tensor(c, dtype=torch.long)
+            if n + width > self.config.context:
+                out.extend(-math.inf for _ in group)
+                continue
+            kv = [(k.expand(len(group), -1, -1, -1), v.expand(len(group), -1, -1, -1)) for k, v in past]
+            # a new position sees the whole prompt and the new positions up to itself
+            mask = torch.ones(width, n + width, dtype=torch.bool).tril(diagonal=n)
+            logits, _ = self(ids, kv, mask)
+            logp = F.log_softmax(torch.cat([first.expand(len(group), 1, -1), logits], dim=1).float(), dim=-1)
+            for i, c in enumerate(group):
+                m = len(c)
+                s = float(logp[i, torch.arange(m), ids[i, :m]].sum())
+                out.append(s + float(torch.logsumexp(logp[i, m, end_ids], dim=0)))
+        return out
+
+
+def save(model: Transformer, path: str | Path, extra: dict | None = None) -> str:
+    """Weights to ``path`` (safetensors) and the configuration to ``path``.json; the sha256."""
+    import hashlib
+
+    from safetensors.torch import save_file
+
+    path = Path(path)
+    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(path))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta = {"config": asdict(model.config), "sha256": digest, **(extra or {})}
+    path.with_suffix(".json").write_text(json.dumps(meta, indent=1) + "\n")
+    return digest
+
+
+class WeightsError(Exception):
+    """Weights that are missing, damaged or not the ones their record names."""
+
+
+def load(path: str | Path, check_sha: bool = True) -> Transformer:
+    """A model saved by ``save``; WeightsError if the file's sha256 differs from its record."""
+    import hashlib
+
+    from safetensors.torch import load_file
+
+    path = Path(path)
+    meta_path = path.with_suffix(".json")
+    if not path.is_file() or not meta_path.is_file():
+        raise WeightsError(f"no model at {path} (weights and {meta_path.name} are both needed)")
+    meta = json.loads(meta_path.read_text())
+    if check_sha:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != meta.get("sha256"):
+            raise WeightsError(f"{path}: sha256 {digest[:12]}... is not the recorded {str(meta.get('sha256'))[:12]}...")
+    model = Transformer(ModelConfig(**meta["config"]))
+    model.load_state_dict(load_file(str(path)))
+    model.eval()
+    return model

@@ -1,0 +1,332 @@
+"""`geosolver train CONFIG`: the proposer model, trained on `geosolver generate`'s examples.
+
+The configuration (JSON) names the data folders, the output folder, the model's
+size and the schedule (``TrainConfig``).  Examples with auxiliary clauses are
+read, tokenized (``<bos> problem ? goal <sep> aux ; aux <eos>``) and split by
+problem: a problem's examples are all held out or all trained on, so that the
+held-out figures measure proposing for problems never seen.  The loss is the
+next-token cross-entropy, the auxiliary clauses weighted fully and the problem's
+own tokens lightly (it is the prompt, but predicting it teaches the language);
+examples whose auxiliary points DD + AR cannot do without are drawn more often.
+
+Every ``eval_every`` steps: held-out loss, and top-1 / top-8 accuracy of the
+first auxiliary clause (beam search of width 8, exact match), appended to
+``metrics.jsonl``.  Every ``save_every`` steps a checkpoint (model and optimizer
+as safetensors, the step in JSON): ``--resume`` carries on from it, drawing the
+same batches an uninterrupted run would have (batch ``i`` comes from the random
+stream ``(seed, i)``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from geosolver.generate import read_examples
+from geosolver.neural.model import ModelConfig, Transformer, save
+from geosolver.neural.tokenizer import Tokenizer
+
+
+@dataclass
+class TrainConfig:
+    data: list[str]  # folders written by `geosolver generate`
+    out: str  # checkpoints, metrics and the final model
+    d_model: int = 256
+    layers: int = 6
+    heads: int = 8
+    ff: int = 1024
+    context: int = 384
+    batch: int = 32
+    steps: int = 20000
+    lr: float = 1e-3
+    warmup: int = 500
+    weight_decay: float = 0.05
+    prompt_weight: float = 0.1  # loss weight of the problem's tokens (the clauses' tokens weigh 1)
+    essential_weight: float = 4.0  # how much more often an essential example is drawn
+    holdout: float = 0.02  # fraction of problems held out
+    max_examples: int = 0  # 0: all
+    eval_every: int = 1000
+    eval_examples: int = 200  # held-out examples for top-k accuracy
+    save_every: int = 500
+    seed: int = 0
+    threads: int = 0  # torch threads (0: torch's default)
+    notes: dict = field(default_factory=dict)
+
+
+class TrainError(Exception):
+    """A configuration or data set that cannot be trained on."""
+
+
+def load_config(path: str | os.PathLike, data: list[str] | None = None, out: str | None = None) -> TrainConfig:
+    """The configuration of a JSON file; ``data`` and ``out`` (from the command line) override its
+    folders.  Relative folders in the file are read from the file's own folder."""
+    try:
+        raw = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise TrainError(f"{path}: cannot read the configuration: {e}") from None
+    if not isinstance(raw, dict):
+        raise TrainError(f"{path}: the configuration must be a JSON object")
+    cwd = Path.cwd()
+    if data:
+        raw["data"] = [str((cwd / d).resolve()) for d in data]
+    if out:
+        raw["out"] = str((cwd / out).resolve())
+    known = set(TrainConfig.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise TrainError(f"{path}: unknown keys {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    for key in ("data", "out"):
+        if key not in raw:
+            raise TrainError(f"{path}: '{key}' is required")
+    base = Path(path).parent
+    if isinstance(raw["data"], str):
+        raw["data"] = [raw["data"]]
+    raw["data"] = [str((base / d).resolve()) if not os.path.isabs(d) else d for d in raw["data"]]
+    if not os.path.isabs(raw["out"]):
+        raw["out"] = str((base / raw["out"]).resolve())
+    try:
+        cfg = TrainConfig(**raw)
+    except TypeError as e:
+        raise TrainError(f"{path}: {e}") from None
+    for key in ("batch", "steps", "d_model", "layers", "heads", "ff", "context", "eval_every", "save_every"):
+        value = getattr(cfg, key)
+        if not isinstance(value, int) or value < 1:
+            raise TrainError(f"{path}: '{key}' must be a positive integer, got {value!r}")
+    if cfg.d_model % cfg.heads:
+        raise TrainError(f"{path}: d_model ({cfg.d_model}) must be a multiple of heads ({cfg.heads})")
+    return cfg
+
+
+@dataclass
+class DataSet:
+    seqs: list[list[int]]  # token ids
+    starts: list[int]  # where each sequence's clauses begin (after <sep>)
+    essential: np.ndarray  # bool per example
+    texts: list[tuple[str, list[str]]]  # (problem ? goal, aux clauses), for the accuracy
+
+
+def held_out(problem: str, fraction: float) -> bool:
+    """Whether a problem (all its examples) belongs to the held-out split: a stable hash."""
+    return zlib.crc32(problem.encode()) % 10_000 < fraction * 10_000
+
+
+def load_data(cfg: TrainConfig, tok: Tokenizer) -> tuple[DataSet, DataSet]:
+    """(training, held-out) examples with auxiliary clauses that fit the context."""
+    parts = {False: ([], [], [], []), True: ([], [], [], [])}
+    count = 0
+    for folder in cfg.data:
+        if not Path(folder).is_dir():
+            raise TrainError(f"no data folder {folder}")
+        for x in read_examples(folder):
+            if not x["aux"]:
+                continue
+            text = f"{x['problem']} ? {x['goal']}"
+            ids = tok.example(text, x["aux"])
+            if len(ids) > cfg.context or tok.unk in ids:
+                continue
+            seqs, starts, ess, texts = parts[held_out(x["problem"], cfg.holdout)]
+            seqs.append(ids)
+            starts.append(ids.index(tok.sep) + 1)
+            ess.append(bool(x.get("essential")))
+            texts.append((text, x["aux"]))
+            count += 1
+            if cfg.max_examples and count >= cfg.max_examples:
+                break
+    train, test = (DataSet(s, st, np.array(e, dtype=bool), t) for s, st, e, t in (parts[False], parts[True]))
+    if not train.seqs:
+        raise TrainError(f"no training examples with auxiliary clauses in {', '.join(cfg.data)}")
+    return train, test
+
+
+def batch_tensors(data: DataSet, rows, tok: Tokenizer, prompt_weight: float):
+    """Inputs, targets and per-token loss weights of the given examples, padded."""
+    seqs = [data.seqs[i] for i in rows]
+    width = max(len(s) for s in seqs) - 1
+    x = torch.full((len(seqs), width), tok.pad, dtype=torch.long)
+    y = torch.full((len(seqs), width), tok.pad, dtype=torch.long)
+    w = torch.zeros((len(seqs), width))
+    for r, (i, s) in enumerate(zip(rows, seqs)):
+        n = len(s) - 1
+        x[r, :n] = torch.tensor(s[:-1])
+        y[r, :n] = torch.tensor(s[1:])
+        w[r, :n] = prompt_weight
+        w[r, data.starts[i] - 1 : n] = 1.0  # targets from the first clause token on
+    return x, y, w
+
+
+def loss_of(model: Transformer, x, y, w) -> torch.Tensor:
+    logits, _ = model(x)
+    ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="none")
+    return (ce * w.reshape(-1)).sum() / w.sum()
+
+
+def lr_at(cfg: TrainConfig, step: int) -> float:
+    """Linear warm-up, then cosine decay to a tenth."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    frac = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
+    return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+
+
+def draw_batch(data: DataSet, cfg: TrainConfig, step: int) -> np.ndarray:
+    rng = np.random.default_rng([cfg.seed, step])
+    p = np.where(data.essential, cfg.essential_weight, 1.0)
+    return rng.choice(len(data.seqs), size=cfg.batch, p=p / p.sum())
+
+
+def evaluate(model: Transformer, data: DataSet, cfg: TrainConfig, tok: Tokenizer) -> dict:
+    """Held-out loss, and how often the true first clause is the model's first / in its top 8."""
+    model.eval()
+    out: dict = {}
+    if not data.seqs:
+        return out
+    rng = np.random.default_rng([cfg.seed, 10**9])
+    rows = rng.permutation(len(data.seqs))
+    with torch.no_grad():
+        losses = []
+        for lo in range(0, min(len(rows), 512), cfg.batch):
+            losses.append(float(loss_of(model, *batch_tensors(data, rows[lo:lo + cfg.batch], tok, 0.0))))
+        out["heldout_loss"] = float(np.mean(losses))
+    # accuracy on essential examples first: what the search needs
+    order = sorted(rows, key=lambda i: not data.essential[i])[: cfg.eval_examples]
+    top1 = top8 = 0
+    ends = (tok.ids[";"], tok.eos)
+    for i in order:
+        text, aux = data.texts[i]
+        want = tok.encode(aux[0])
+        got = [seq for seq, _ in model.propose(tok.prompt(text), 8, ends)]
+        top1 += bool(got) and got[0] == want
+        top8 += want in got
+    n = max(1, len(order))
+    out.update(top1=top1 / n, top8=top8 / n, accuracy_examples=len(order),
+               essential_share=float(np.mean(data.essential[order])) if order else 0.0)
+    model.train()
+    return out
+
+
+def _opt_state(opt: torch.optim.Optimizer) -> dict[str, torch.Tensor]:
+    """AdamW's state as named tensors (safetensors holds tensors only)."""
+    out = {}
+    for i, state in opt.state_dict()["state"].items():
+        for k, v in state.items():
+            out[f"{i}.{k}"] = v if torch.is_tensor(v) else torch.tensor(v)
+    return out
+
+
+def _load_opt_state(opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor]) -> None:
+    sd = opt.state_dict()
+    state: dict = {}
+    for name, v in tensors.items():
+        i, k = name.split(".", 1)
+        state.setdefault(int(i), {})[k] = v
+    sd["state"] = state
+    opt.load_state_dict(sd)
+
+
+def save_checkpoint(folder: Path, model: Transformer, opt, step: int, cfg: TrainConfig) -> None:
+    from safetensors.torch import save_file
+
+    tmp = folder / "checkpoint.tmp"
+    tmp.mkdir(exist_ok=True)
+    save(model, tmp / "model.safetensors", {"step": step, "train": asdict(cfg)})
+    save_file(_opt_state(opt), str(tmp / "optimizer.safetensors"))
+    final = folder / "checkpoint"
+    if final.exists():
+        for f in final.iterdir():
+            f.unlink()
+        final.rmdir()
+    tmp.rename(final)
+
+
+def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict:
+    """Train (or carry on training) the model of ``cfg``; the last evaluation's figures."""
+    from safetensors.torch import load_file
+
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    saved_cfg = out / "train.json"
+    if saved_cfg.exists() and not resume:
+        raise TrainError(f"{out} already holds a training run: pass --resume, or choose another 'out'")
+    if resume and saved_cfg.exists():
+        old = json.loads(saved_cfg.read_text())
+        if old != asdict(cfg):
+            changed = sorted(k for k in old if old.get(k) != asdict(cfg).get(k))
+            raise TrainError(f"{out} was trained with other settings ({', '.join(changed)})")
+    saved_cfg.write_text(json.dumps(asdict(cfg), indent=1) + "\n")
+    tok = Tokenizer()
+    t0 = time.perf_counter()
+    train_set, test_set = load_data(cfg, tok)
+    torch.manual_seed(cfg.seed)
+    mcfg = ModelConfig(vocab=len(tok), d_model=cfg.d_model, layers=cfg.layers, heads=cfg.heads, ff=cfg.ff,
+                       context=cfg.context)
+    model = Transformer(mcfg)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+    step = 0
+    ckpt = out / "checkpoint"
+    if resume and (ckpt / "model.safetensors").exists():
+        model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
+        _load_opt_state(opt, load_file(str(ckpt / "optimizer.safetensors")))
+        step = json.loads((ckpt / "model.json").read_text())["step"]
+    metrics = out / "metrics.jsonl"
+    with metrics.open("a") as fh:
+        fh.write(json.dumps({"event": "start", "step": step, "train_examples": len(train_set.seqs),
+                             "heldout_examples": len(test_set.seqs),
+                             "train_essential": int(train_set.essential.sum()),
+                             "parameters": model.parameters_count(),
+                             "load_seconds": round(time.perf_counter() - t0, 1)}) + "\n")
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=cfg.steps, initial=step, unit="step", desc="train", dynamic_ncols=True)
+    model.train()
+    last: dict = {}
+    running = None
+    t_start = time.perf_counter()
+    try:
+        while step < cfg.steps:
+            for group in opt.param_groups:
+                group["lr"] = lr_at(cfg, step)
+            x, y, w = batch_tensors(train_set, draw_batch(train_set, cfg, step), tok, cfg.prompt_weight)
+            loss = loss_of(model, x, y, w)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            step += 1
+            value = float(loss.detach())
+            running = value if running is None else 0.98 * running + 0.02 * value
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{running:.3f}")
+            record = None
+            if step % 100 == 0:
+                record = {"step": step, "loss": round(running, 4), "lr": lr_at(cfg, step),
+                          "seconds": round(time.perf_counter() - t_start, 1)}
+            if step % cfg.eval_every == 0 or step == cfg.steps:
+                last = evaluate(model, test_set, cfg, tok)
+                record = {**(record or {"step": step, "loss": round(running, 4)}), **last}
+            if record:
+                with metrics.open("a") as fh:
+                    fh.write(json.dumps(record) + "\n")
+            if step % cfg.save_every == 0 or step == cfg.steps:
+                save_checkpoint(out, model, opt, step, cfg)
+    finally:
+        if bar is not None:
+            bar.close()
+    digest = save(model, out / "model.safetensors", {"step": step, "train": asdict(cfg), "eval": last})
+    return {"step": step, "sha256": digest, **last}

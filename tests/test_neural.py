@@ -1,0 +1,161 @@
+"""The neural proposer: tokens, the model's beam search and scores, training end to end, and
+proposals that are never trusted."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from geosolver.diagram import build_diagram
+from geosolver.generate import Settings, generate
+from geosolver.language import load_problems, parse_problem
+from geosolver.neural.model import ModelConfig, Transformer, WeightsError, load, save
+from geosolver.neural.proposer import NeuralProposer
+from geosolver.neural.tokenizer import Tokenizer, canonical
+from geosolver.neural.train import TrainConfig, TrainError, load_config, train
+from geosolver.proposers import ProposalState
+from geosolver.proposers.heuristic import HeuristicProposer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_bundled_problem_has_a_spelling_that_reads_back():
+    tok = Tokenizer()
+    for problem in load_problems(str(ROOT / "problems" / "classics.txt")):
+        text, rename, new = canonical(problem)
+        ids = tok.encode(text)
+        assert tok.unk not in ids, text
+        assert tok.decode(ids) == text
+        assert list(rename.values()) == [p for p in "abcdefghijklmnopqrstuvwxyz"][: len(rename)]
+        assert new not in rename.values()
+    assert tok.decode(tok.encode("aconst a b c d 2pi/3; rconst a b c d 1/2")) == "aconst a b c d 2pi/3; rconst a b c d 1/2"
+
+
+def test_scores_agree_with_the_beam_and_with_a_full_forward_pass():
+    tok = Tokenizer()
+    torch.manual_seed(0)
+    model = Transformer(ModelConfig(vocab=len(tok), d_model=32, layers=2, heads=4, ff=64, context=128)).eval()
+    prompt = tok.prompt("a b c = triangle a b c; d = midpoint d a b ? cong a d b d")
+    ends = (tok.ids[";"], tok.eos)
+    beams = model.propose(prompt, 4, ends, max_len=6)
+    assert beams
+    scores = model.score(prompt, [seq for seq, _ in beams], ends)
+    for (seq, lp), s in zip(beams, scores):
+        assert s == pytest.approx(lp, abs=1e-4)
+    seq = beams[0][0]
+    logits, _ = model(torch.tensor([prompt + seq]))
+    logp = torch.log_softmax(logits[0], -1)
+    logp = logp.detach()
+    full = sum(float(logp[len(prompt) - 1 + i, t]) for i, t in enumerate(seq))
+    full += float(torch.logsumexp(logp[len(prompt) + len(seq) - 1, torch.tensor(ends)], 0))
+    assert scores[0] == pytest.approx(full, abs=1e-4)
+
+
+class _Scripted:
+    """A stand-in model that proposes fixed clauses (in canonical names) and scores by length."""
+
+    def __init__(self, clauses):
+        self.tok = Tokenizer()
+        self.clauses = clauses
+
+    def propose(self, prompt, k, ends, max_len=32):
+        return [(self.tok.encode(c), -float(i)) for i, c in enumerate(self.clauses)][:k]
+
+    def score(self, prompt, continuations, ends):
+        return [-float(len(c)) for c in continuations]
+
+
+def test_malformed_or_impossible_proposals_are_rejected_never_used():
+    problem = parse_problem("p q r = triangle p q r; m = midpoint m p q ? para m r q r")
+    d = build_diagram(problem, 0, want_goal=False)
+    # canonical names: p q r m -> a b c d; the new point is e
+    proposals = [
+        "e = midpoint e a c",  # good: the midpoint of PR
+        "f = midpoint f a c",  # makes a point the problem does not expect
+        "e = midpoint e a z3",  # a point the problem does not have
+        "e = midpoint e a",  # too few arguments
+        "e = midpoint e a a",  # degenerate
+        "e = midpoint e a b",  # lands on M, an existing point
+        "e = on_line e a b, on_line e a b",  # a line twice fixes no point
+        "e = triangle e a b",  # a construction that makes other points
+        "e midpoint e a c",  # not a clause
+        "e = midpoint e a c",  # the same point again: counted once
+    ]
+    proposer = NeuralProposer(_Scripted(proposals))
+    got = proposer.propose(ProposalState(d), 20)
+    assert [c.clause for c in got] == ["x = midpoint x p r"]
+    assert len(proposer.rejected) == len(proposals) - 2
+    reasons = " ".join(why for _, why in proposer.rejected)
+    assert "no point of the problem" in reasons and "already exist" in reasons and "same line" in reasons
+
+
+def test_full_mode_puts_the_heuristics_in_the_models_order():
+    problem = parse_problem("a b c = triangle a b c ? cong a b a c")
+    d = build_diagram(problem, 0, want_goal=False)
+    proposer = NeuralProposer(_Scripted([]), HeuristicProposer())
+    got = proposer.propose(ProposalState(d), 30)
+    heuristic = HeuristicProposer().propose(ProposalState(d), 30)
+    assert sorted(c.clause for c in got) == sorted(c.clause for c in heuristic)
+    scores = [c.score for c in got]
+    assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def _tiny_config(tmp_path, data, steps) -> TrainConfig:
+    return TrainConfig(data=[str(data)], out=str(tmp_path / "run"), d_model=32, layers=1, heads=4, ff=64,
+                       context=256, batch=8, steps=steps, warmup=2, eval_every=steps, eval_examples=4,
+                       save_every=3, holdout=0.2, threads=1)
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tmp_path_factory):
+    out = tmp_path_factory.mktemp("synth")
+    generate(out, 8, Settings(seed=5, max_steps=5), shard_size=4, progress=False)
+    return out
+
+
+def test_generate_then_train_end_to_end_and_resume_to_the_same_weights(tmp_path, tiny_data):
+    cfg = _tiny_config(tmp_path / "a", tiny_data, 6)
+    got = train(cfg, progress=False)
+    assert got["step"] == 6 and 0 <= got["top1"] <= got["top8"] <= 1
+    metrics = [json.loads(line) for line in Path(cfg.out, "metrics.jsonl").read_text().splitlines()]
+    assert metrics[0]["event"] == "start" and metrics[0]["train_examples"] > 0
+    assert "heldout_loss" in metrics[-1]
+    model = load(Path(cfg.out) / "model.safetensors")  # sha256 checked
+    assert model.config.d_model == 32
+    # a run stopped after its checkpoint at step 3 and resumed ends with the same weights
+    half = _tiny_config(tmp_path / "b", tiny_data, 6)
+    import dataclasses
+
+    train(dataclasses.replace(half, steps=3, eval_every=3), progress=False)
+    Path(half.out, "train.json").write_text(json.dumps(dataclasses.asdict(half), indent=1) + "\n")
+    resumed = train(half, resume=True, progress=False)
+    assert resumed["sha256"] == got["sha256"]
+    with pytest.raises(TrainError, match="already holds"):
+        train(half, progress=False)
+
+
+def test_damaged_weights_are_refused(tmp_path):
+    tok = Tokenizer()
+    model = Transformer(ModelConfig(vocab=len(tok), d_model=16, layers=1, heads=2, ff=32, context=64))
+    path = tmp_path / "m.safetensors"
+    save(model, path)
+    load(path)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(WeightsError, match="sha256"):
+        load(path)
+
+
+def test_bad_configurations_are_named(tmp_path):
+    bad = tmp_path / "c.json"
+    bad.write_text(json.dumps({"data": "x", "out": "y", "layerz": 3}))
+    with pytest.raises(TrainError, match="unknown keys layerz"):
+        load_config(bad)
+    bad.write_text(json.dumps({"data": "x", "out": "y", "d_model": 30, "heads": 4}))
+    with pytest.raises(TrainError, match="multiple of heads"):
+        load_config(bad)
+    with pytest.raises(TrainError, match="no data folder"):
+        train(TrainConfig(data=[str(tmp_path / "none")], out=str(tmp_path / "o")), progress=False)
