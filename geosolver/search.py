@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from geosolver.diagram import Diagram, extend_diagram
@@ -35,6 +36,7 @@ ROOT_PROPOSALS = 4000  # candidates proposed for the problem itself (one auxilia
 PROPOSALS = 300  # candidates proposed for a state with auxiliary points already
 BEAM = 6  # unsolved states expanded at the next depth
 MEMORY_MB = 3072  # address space of one worker process
+LOST_SECONDS = 10.0  # past a candidate's own limit, its worker is taken for dead
 CACHE = 64  # states a worker keeps (a deeper candidate replays its parent's clause otherwise)
 
 
@@ -185,7 +187,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     if workers > 1 and "fork" in mp.get_all_start_methods():
         pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(MEMORY_MB,))
     try:
-        result.status = _widening(tree, result, t0, deadline, pool, max_depth)
+        result.status = _widening(tree, result, t0, deadline, pool, max_depth, workers)
     finally:
         if pool is not None:
             pool.terminate()
@@ -195,7 +197,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     return result
 
 
-def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: int) -> str:
+def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: int, workers: int = 1) -> str:
     """Rounds of the beam, each twice as wide as the last (more proposals per state, more states
     kept per depth), never trying a path twice, until solved, out of time, or a round finds
     nothing new to try ('exhausted')."""
@@ -209,7 +211,7 @@ def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: i
         for depth in range(1, max_depth + 1):
             tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
             fresh = fresh or bool(tasks)
-            for out in _results(tasks, deadline, pool, tree):
+            for out in _results(tasks, deadline, pool, tree, workers):
                 if out is None:
                     return "timeout"
                 tried.add(out["path"])
@@ -231,8 +233,12 @@ def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: i
     return "exhausted"
 
 
-def _results(tasks: list, deadline: float, pool, tree: Tree):
-    """Each task's outcome, in the tasks' order; None once the deadline has passed."""
+def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
+    """Each task's outcome, in the tasks' order; None once the deadline has passed.
+
+    With a pool, a few tasks per worker are in flight; each result is waited for at most
+    ``LOST_SECONDS`` past the time its candidate may take: a worker that died (killed, out of
+    memory) loses its task, which is recorded as an error, and the search goes on."""
     def seconds() -> float:
         return max(min(CANDIDATE_SECONDS, deadline - time.perf_counter()), 0.01)
 
@@ -243,17 +249,33 @@ def _results(tasks: list, deadline: float, pool, tree: Tree):
                 return
             yield tree.attempt(path, seconds())
         return
-    it = pool.imap(_attempt_in_worker, ((path, seconds()) for path in tasks), chunksize=1)
-    for _ in tasks:
+    todo = iter(tasks)
+    window: deque = deque()
+
+    def submit() -> None:
+        path = next(todo, None)
+        if path is not None:
+            window.append((path, pool.apply_async(_attempt_in_worker, ((path, seconds()),))))
+
+    for _ in range(2 * workers):
+        submit()
+    while window:
+        path, pending = window.popleft()
         left = deadline - time.perf_counter()
         if left <= 0:
             yield None
             return
+        # a candidate may first rebuild its parent states (one limit each), then try itself
+        limit = CANDIDATE_SECONDS * len(path) + LOST_SECONDS
         try:
-            yield it.next(timeout=left)
+            yield pending.get(timeout=min(left, limit))
         except mp.TimeoutError:
-            yield None
-            return
+            if time.perf_counter() >= deadline:
+                yield None
+                return
+            yield {"path": path, "status": "error", "seconds": limit, "score": 0, "proof": None, "aux": [],
+                   "error": "no result from its worker process (killed, or out of memory)"}
+        submit()
 
 
 def _finish(result, t0: float, status: str, proof, aux, clauses) -> None:

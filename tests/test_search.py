@@ -166,3 +166,31 @@ def test_the_proof_does_not_depend_on_the_number_of_workers(butterfly):
     alone = solve(CLASSICS_AUX, "butterfly", mode="search", timeout=150, workers=1)
     assert alone.status == "solved" and alone.candidates == butterfly.candidates
     assert alone.proof == butterfly.proof
+
+
+def _dies_on_second(task):
+    """A worker that is killed while trying the second proposal (as by the kernel's OOM killer)."""
+    import os
+
+    path, seconds = task
+    if path[-1] == _dies_on_second.clause:
+        os._exit(9)
+    return search_module._TREE.attempt(path, seconds)
+
+
+def test_a_worker_that_dies_costs_its_candidate_not_the_search(monkeypatch):
+    real = search_module.Tree.proposals
+    monkeypatch.setattr(search_module.Tree, "proposals", lambda self, path, seconds, k: real(self, path, seconds, 4))
+    monkeypatch.setattr(search_module, "CANDIDATE_SECONDS", 5.0)
+    monkeypatch.setattr(search_module, "LOST_SECONDS", 1.0)
+    monkeypatch.setattr(search_module, "_attempt_in_worker", _dies_on_second)
+    from geosolver.proposers import ProposalState
+    from geosolver.proposers.heuristic import HeuristicProposer
+
+    problem = problem_of_butterfly()
+    d = build_diagram(problem, 0)
+    _dies_on_second.clause = HeuristicProposer().propose(ProposalState(d), 4)[1].clause
+    t0 = time.perf_counter()
+    r = solve(CLASSICS_AUX, "butterfly", mode="search", timeout=60, max_depth=1, workers=2)
+    assert r.status == "exhausted" and r.candidates == 4, (r.status, r.candidates, r.error)
+    assert time.perf_counter() - t0 < 30  # the lost candidate cost its limit, not the budget
