@@ -150,9 +150,11 @@ def make_proposer(mode: str) -> Proposer:
     weights are absent or damaged."""
     if mode == "search":
         return HeuristicProposer()
-    from geosolver.neural.proposer import NeuralProposer, shipped_model
+    from geosolver.neural.proposer import BEAM, BEAM_ALONE, NeuralProposer, shipped_model
 
-    return NeuralProposer(shipped_model(), HeuristicProposer() if mode == "full" else None)
+    if mode == "full":
+        return NeuralProposer(shipped_model(), HeuristicProposer(), BEAM)
+    return NeuralProposer(shipped_model(), None, BEAM_ALONE)
 
 
 def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float, workers: int,

@@ -159,3 +159,20 @@ def test_bad_configurations_are_named(tmp_path):
         load_config(bad)
     with pytest.raises(TrainError, match="no data folder"):
         train(TrainConfig(data=[str(tmp_path / "none")], out=str(tmp_path / "o")), progress=False)
+
+
+def test_the_shipped_weights_load_and_match_their_sha256():
+    from geosolver.neural.proposer import WEIGHTS, shipped_model, shipped_sha256
+
+    assert WEIGHTS.is_file(), "the package ships the proposer's weights"
+    assert WEIGHTS.stat().st_size <= 30 * 2**20
+    actual, recorded = shipped_sha256()
+    assert actual == recorded
+    model = shipped_model()
+    meta = json.loads(WEIGHTS.with_suffix(".json").read_text())
+    assert model.config.vocab == len(Tokenizer()) and meta["step"] == meta["train"]["steps"]
+    # it proposes clauses of the language for a bundled problem, in the problem's own names
+    problem = parse_problem("a b c = triangle a b c; m = midpoint m b c; n = midpoint n a c ? para m n a b")
+    d = build_diagram(problem, 0)
+    got = NeuralProposer(model).propose(ProposalState(d), 8)
+    assert got and all(c.clause.startswith("x = ") for c in got)

@@ -27,7 +27,8 @@ from geosolver.proposers import Candidate, ProposalState
 from geosolver.proposers.heuristic import HeuristicProposer, fresh_name
 
 WEIGHTS = Path(__file__).parent / "weights" / "proposer.safetensors"
-BEAM = 32  # clauses the model proposes per state (its beam's width)
+BEAM = 32  # clauses the model proposes per state before the heuristics' (full mode)
+BEAM_ALONE = 256  # ... and when it proposes alone (neural mode)
 
 
 class ModelMissing(Exception):
@@ -36,9 +37,13 @@ class ModelMissing(Exception):
 
 @lru_cache(maxsize=2)
 def shipped_model(path: str = str(WEIGHTS)):
-    """The model shipped with the package, loaded once per process; its sha256 checked."""
+    """The model shipped with the package, loaded once per process; its sha256 checked.  Torch
+    keeps to one thread: a state's proposals are small, and bench runs a problem per core."""
+    import torch
+
     from geosolver.neural.model import WeightsError, load
 
+    torch.set_num_threads(1)
     try:
         return load(path)
     except WeightsError as e:
@@ -73,17 +78,17 @@ class NeuralProposer:
         seen: set[tuple[int, int]] = set()
         out: list[Candidate] = []
 
-        def keep(clause: str, kind: str, score: float) -> None:
-            try:
-                dx = extend_diagram(d, clause)
-            except GeoError as e:
-                self.rejected.append((clause, e.message))
-                return
-            xy = dx.points[name]
+        def keep(clause: str, kind: str, score: float, xy=None) -> None:
+            if xy is None:  # the model's: placed here, never trusted
+                try:
+                    xy = extend_diagram(d, clause).points[name]
+                except GeoError as e:
+                    self.rejected.append((clause, e.message))
+                    return
             cell = (round(float(xy[0]) / grid), round(float(xy[1]) / grid))
             if cell not in seen:
                 seen.add(cell)
-                out.append(Candidate(clause, name, kind, score))
+                out.append(Candidate(clause, name, kind, score, (float(xy[0]), float(xy[1]))))
 
         for ids, logp in self.model.propose(prompt, min(k, self.beam), self.ends):
             clause = self._to_problem(self.tok.decode(ids), back, new_canon, name)
@@ -94,7 +99,7 @@ class NeuralProposer:
                 return out
         if self.heuristic is not None and len(out) < k:
             for c, logp in self.rank(state, self.heuristic.propose(state, k), text, rename, new_canon, prompt):
-                keep(c.clause, c.kind, logp)
+                keep(c.clause, c.kind, logp, c.xy)  # placed by the heuristic proposer already
                 if len(out) >= k:
                     break
         return out
