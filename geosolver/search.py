@@ -146,8 +146,8 @@ def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> dict:
 
 def make_proposer(mode: str) -> Proposer:
     """The proposer of a search mode: 'search' the heuristics, 'neural' the model, 'full' the
-    model's proposals and then the heuristics in the model's order.  ModelMissing if the model's
-    weights are absent or damaged."""
+    model's proposals and then the heuristics' (in their own order: benchmarks/ABLATION.md).
+    ModelMissing if the model's weights are absent or damaged."""
     if mode == "search":
         return HeuristicProposer()
     from geosolver.neural.proposer import BEAM, BEAM_ALONE, NeuralProposer, shipped_model

@@ -54,14 +54,15 @@ def test_scores_agree_with_the_beam_and_with_a_full_forward_pass():
 
 
 class _Scripted:
-    """A stand-in model that proposes fixed clauses (in canonical names) and scores by length."""
+    """A stand-in model that proposes fixed clause bodies (in canonical names: what follows the
+    head ``e =`` it is given) and scores by length."""
 
-    def __init__(self, clauses):
+    def __init__(self, bodies):
         self.tok = Tokenizer()
-        self.clauses = clauses
+        self.bodies = bodies
 
     def propose(self, prompt, k, ends, max_len=32):
-        return [(self.tok.encode(c), -float(i)) for i, c in enumerate(self.clauses)][:k]
+        return [(self.tok.encode(c), -float(i)) for i, c in enumerate(self.bodies)][:k]
 
     def score(self, prompt, continuations, ends):
         return [-float(len(c)) for c in continuations]
@@ -70,35 +71,42 @@ class _Scripted:
 def test_malformed_or_impossible_proposals_are_rejected_never_used():
     problem = parse_problem("p q r = triangle p q r; m = midpoint m p q ? para m r q r")
     d = build_diagram(problem, 0, want_goal=False)
-    # canonical names: p q r m -> a b c d; the new point is e
+    # canonical names: p q r m -> a b c d; the model completes the clause 'e = ...'
     proposals = [
-        "e = midpoint e a c",  # good: the midpoint of PR
-        "f = midpoint f a c",  # makes a point the problem does not expect
-        "e = midpoint e a z3",  # a point the problem does not have
-        "e = midpoint e a",  # too few arguments
-        "e = midpoint e a a",  # degenerate
-        "e = midpoint e a b",  # lands on M, an existing point
-        "e = on_line e a b, on_line e a b",  # a line twice fixes no point
-        "e = triangle e a b",  # a construction that makes other points
+        "midpoint e a c",  # good: the midpoint of PR
+        "midpoint e f c",  # a point that does not exist yet
+        "midpoint e a z3",  # a point the problem does not have
+        "midpoint e a",  # too few arguments
+        "midpoint e a a",  # degenerate
+        "midpoint e a b",  # lands on M, an existing point
+        "on_line e a b, on_line e a b",  # a line twice fixes no point
+        "triangle e a b",  # a construction that makes other points
         "e midpoint e a c",  # not a clause
-        "e = midpoint e a c",  # the same point again: counted once
+        "midpoint e a c",  # the same point again: counted once
+        "midpoint g a c",  # the output slot is the new point whatever is written there: the same again
     ]
     proposer = NeuralProposer(_Scripted(proposals))
     got = proposer.propose(ProposalState(d), 20)
     assert [c.clause for c in got] == ["x = midpoint x p r"]
-    assert len(proposer.rejected) == len(proposals) - 2
+    assert len(proposer.rejected) == len(proposals) - 3
     reasons = " ".join(why for _, why in proposer.rejected)
-    assert "no point of the problem" in reasons and "already exist" in reasons and "same line" in reasons
+    assert "'f' is no point of the problem" in reasons and "'z3' is no point" in reasons
+    assert "already exist" in reasons and "same line" in reasons
 
 
-def test_full_mode_puts_the_heuristics_in_the_models_order():
+def test_full_mode_tries_the_models_proposals_then_the_heuristics():
     problem = parse_problem("a b c = triangle a b c ? cong a b a c")
     d = build_diagram(problem, 0, want_goal=False)
-    proposer = NeuralProposer(_Scripted([]), HeuristicProposer())
-    got = proposer.propose(ProposalState(d), 30)
-    heuristic = HeuristicProposer().propose(ProposalState(d), 30)
-    assert sorted(c.clause for c in got) == sorted(c.clause for c in heuristic)
-    scores = [c.score for c in got]
+    heuristic = [c.clause for c in HeuristicProposer().propose(ProposalState(d), 30)]
+    # the model's own proposal first, then the heuristics' in their order (the model's own
+    # proposal, found again by the heuristics, counted once)
+    got = NeuralProposer(_Scripted(["circle d a b c"]), HeuristicProposer()).propose(ProposalState(d), 30)
+    assert got[0].clause == "x = circle x a b c" and got[0].kind == "model"
+    assert [c.clause for c in got[1:]] == [c for c in heuristic if c != "x = circle x a b c"]
+    # rerank: the heuristics' candidates in the model's order (here: shorter clauses first)
+    reranked = NeuralProposer(_Scripted([]), HeuristicProposer(), rerank=True).propose(ProposalState(d), 30)
+    assert sorted(c.clause for c in reranked) == sorted(heuristic)
+    scores = [c.score for c in reranked]
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 

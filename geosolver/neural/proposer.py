@@ -1,15 +1,19 @@
-"""The model as a proposer (``--mode neural``) and as the ranker of the heuristics (``--mode full``).
+"""The model as a proposer (``--mode neural``), before the heuristics (``--mode full``).
 
-The problem is shown to the model with canonical point names (``tokenizer.canonical``);
-its proposals -- the best clauses of a beam search -- are renamed back to the
-problem's names, the new point given a fresh name.  Nothing it says is trusted: a
-proposal is kept only if it parses as one clause of the language that makes exactly
-the one new point from existing points, and places it in the figure
-non-degenerately on no existing point (``extend_diagram``), like any other candidate.
+The problem is shown to the model with canonical point names (``tokenizer.canonical``)
+and the head of the clause it is to complete, ``n =`` with ``n`` the next point's
+canonical name (the model never has to guess the name: a model trained on smaller
+problems guesses wrong); its proposals -- the best bodies of a beam search -- are
+renamed back to the problem's names, the new point given a fresh name.  Nothing it
+says is trusted: a proposal is kept only if it parses as one clause of the language
+that makes exactly the one new point from existing points, and places it in the
+figure non-degenerately on no existing point (``extend_diagram``), like any other
+candidate.
 
 In ``full`` mode the heuristic candidates follow the model's own proposals, in the
-order of the model's likelihood of each (``Transformer.score``), not the heuristic
-score's.
+heuristics' order.  ``rank`` orders candidates by the model's likelihood instead;
+measured (benchmarks/ABLATION.md), the shipped model ranks worse than the heuristic
+score, so ``full`` does not use it yet (``rerank=True`` does).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from geosolver.constructions import CONSTRUCTIONS
 from geosolver.diagram import extend_diagram
 from geosolver.errors import GeoError
 from geosolver.language import add_clause, renamed_clause
@@ -60,10 +65,11 @@ class NeuralProposer:
     """Clauses from the model's beam search; with ``heuristic``, then the heuristic candidates in
     the model's order."""
 
-    def __init__(self, model, heuristic: HeuristicProposer | None = None, beam: int = BEAM):
+    def __init__(self, model, heuristic: HeuristicProposer | None = None, beam: int = BEAM, rerank: bool = False):
         self.model = model
         self.heuristic = heuristic
         self.beam = beam
+        self.rerank = rerank  # the heuristics' candidates in the model's order rather than theirs
         self.tok = Tokenizer()
         self.ends = (self.tok.ids[";"], self.tok.eos)
         self.rejected: list[tuple[str, str]] = []  # (proposal, why): what the model said that was not used
@@ -73,7 +79,7 @@ class NeuralProposer:
         text, rename, new_canon = canonical(d.problem)
         back = {v: n for n, v in rename.items()}
         name = fresh_name(set(d.points))
-        prompt = self.tok.prompt(text)
+        prompt = self.tok.prompt(text) + self.tok.encode(f"{new_canon} =")
         grid = 1e-7 * d.scale
         seen: set[tuple[int, int]] = set()
         out: list[Candidate] = []
@@ -91,47 +97,63 @@ class NeuralProposer:
                 out.append(Candidate(clause, name, kind, score, (float(xy[0]), float(xy[1]))))
 
         for ids, logp in self.model.propose(prompt, min(k, self.beam), self.ends):
-            clause = self._to_problem(self.tok.decode(ids), back, new_canon, name)
+            clause = self._to_problem(f"{new_canon} = {self.tok.decode(ids)}", back, new_canon, name)
             if clause is None:
                 continue
             keep(clause, "model", logp)
             if len(out) >= k:
                 return out
         if self.heuristic is not None and len(out) < k:
-            for c, logp in self.rank(state, self.heuristic.propose(state, k), text, rename, new_canon, prompt):
-                keep(c.clause, c.kind, logp, c.xy)  # placed by the heuristic proposer already
+            candidates = self.heuristic.propose(state, k)
+            ranked = (self.rank(state, candidates, rename, new_canon, prompt) if self.rerank
+                      else [(c, c.score) for c in candidates])
+            for c, score in ranked:
+                keep(c.clause, c.kind, score, c.xy)  # placed by the heuristic proposer already
                 if len(out) >= k:
                     break
         return out
 
-    def rank(self, state: ProposalState, candidates: list[Candidate], text: str, rename: dict, new_canon: str,
+    def rank(self, state: ProposalState, candidates: list[Candidate], rename: dict, new_canon: str,
              prompt: list[int]) -> list[tuple[Candidate, float]]:
-        """Candidates with the model's log-likelihood of each, most likely first (stable)."""
+        """Candidates with the model's log-likelihood of each (its body after the ``prompt``, which
+        ends with the clause's head), most likely first (stable)."""
         problem = state.diagram.problem
         seqs = []
         for c in candidates:
             clause = add_clause(problem, c.clause).clauses[-1]
-            seqs.append(self.tok.encode(renamed_clause(clause, {**rename, c.point: new_canon})))
+            body = renamed_clause(clause, {**rename, c.point: new_canon}).split(" = ", 1)[1]
+            seqs.append(self.tok.encode(body))
         scores = self.model.score(prompt, seqs, self.ends)
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
         return [(candidates[i], scores[i]) for i in order]
 
     def _to_problem(self, proposal: str, back: dict[str, str], new_canon: str, name: str) -> str | None:
         """A canonical proposal in the problem's names, or None (recorded) if it is not one clause
-        that makes the next point from the problem's points."""
+        that makes the next point from the problem's points.
+
+        Each construction's output argument is the new point whatever the model wrote there (a
+        model trained on smaller problems writes the name the new point has in those); every
+        other argument must be a point of the problem."""
         head, eq, body = proposal.partition(" = ")
         if not eq or head.strip() != new_canon or not body.strip():
             self.rejected.append((proposal, f"not a clause making the one new point {new_canon}"))
             return None
-        words = []
-        for w in body.replace(",", " , ").split():
-            if w == new_canon:
-                words.append(name)
-            elif w in back:
-                words.append(back[w])
-            elif w in self.tok.ids and w not in self.tok.point_words:
-                words.append(w)
-            else:
-                self.rejected.append((proposal, f"'{w}' is no point of the problem"))
-                return None
-        return f"{name} = " + " ".join(words).replace(" ,", ",")
+        calls = []
+        for call in body.split(","):
+            words = call.split()
+            c = CONSTRUCTIONS.get(words[0]) if words else None
+            if c is not None and len(c.outputs) == 1 and len(words) == len(c.args) + 1:
+                words[1 + c.args.index(c.outputs[0])] = new_canon
+            out = []
+            for w in words:
+                if w == new_canon:
+                    out.append(name)
+                elif w in back:
+                    out.append(back[w])
+                elif w in self.tok.ids and w not in self.tok.point_words:
+                    out.append(w)
+                else:
+                    self.rejected.append((proposal, f"'{w}' is no point of the problem"))
+                    return None
+            calls.append(" ".join(out))
+        return f"{name} = " + ", ".join(calls)
