@@ -145,16 +145,18 @@ def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> dict:
 
 
 def make_proposer(mode: str) -> Proposer:
-    """The proposer of a search mode: 'search' the heuristics, 'neural' the model, 'full' the
-    model's proposals and then the heuristics' (in their own order: benchmarks/ABLATION.md).
+    """The proposer of a search phase: 'search' the heuristics, 'neural' the model.
     ModelMissing if the model's weights are absent or damaged."""
     if mode == "search":
         return HeuristicProposer()
-    from geosolver.neural.proposer import BEAM, BEAM_ALONE, NeuralProposer, shipped_model
+    from geosolver.neural.proposer import NeuralProposer, shipped_model
 
-    if mode == "full":
-        return NeuralProposer(shipped_model(), HeuristicProposer(), BEAM)
-    return NeuralProposer(shipped_model(), None, BEAM_ALONE)
+    return NeuralProposer(shipped_model())
+
+
+# full mode: the model's own search first, for at most this share of the time left
+MODEL_SHARE = 0.4
+PHASES = {"search": ("search",), "neural": ("neural",), "full": ("neural", "search")}
 
 
 def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float, workers: int,
@@ -177,19 +179,26 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
         return result
     root = Node((), d, e, engine, report.status)
     try:
-        proposer = make_proposer(mode)
+        proposers = [make_proposer(p) for p in PHASES[mode]]
     except Exception as err:  # noqa: BLE001 -- the model missing or damaged: an install to repair
         result.status, result.error_kind = "error", "internal"
         result.error = f"the {mode} mode needs the proposer model: {err}"
         result.seconds = time.perf_counter() - t0
         return result
-    tree = Tree(problem, result.seed, root, max_depth, proposer)
+    tree = Tree(problem, result.seed, root, max_depth, proposers[0])
     _TREE = tree
     pool = None
     if workers > 1 and "fork" in mp.get_all_start_methods():
         pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(MEMORY_MB,))
+    tried: set[tuple[str, ...]] = set()  # shared by the phases: nothing is tried twice
     try:
-        result.status = _widening(tree, result, t0, deadline, pool, max_depth, workers)
+        for k, proposer in enumerate(proposers):
+            tree.proposer = proposer
+            last = k == len(proposers) - 1
+            until = deadline if last else time.perf_counter() + MODEL_SHARE * max(deadline - time.perf_counter(), 0.0)
+            result.status = _widening(tree, result, t0, until, pool, max_depth, workers, tried)
+            if result.status == "solved" or (last or time.perf_counter() >= deadline):
+                break
     finally:
         if pool is not None:
             pool.terminate()
@@ -199,11 +208,12 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     return result
 
 
-def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: int, workers: int = 1) -> str:
+def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: int, workers: int = 1,
+              tried: set | None = None) -> str:
     """Rounds of the beam, each twice as wide as the last (more proposals per state, more states
     kept per depth), never trying a path twice, until solved, out of time, or a round finds
     nothing new to try ('exhausted')."""
-    tried: set[tuple[str, ...]] = set()
+    tried = set() if tried is None else tried
     scored: dict[int, list] = {d: [] for d in range(1, max_depth + 1)}  # depth -> (-score, order, path)
     for widen in range(8):
         fresh = False

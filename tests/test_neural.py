@@ -94,20 +94,34 @@ def test_malformed_or_impossible_proposals_are_rejected_never_used():
     assert "already exist" in reasons and "same line" in reasons
 
 
-def test_full_mode_tries_the_models_proposals_then_the_heuristics():
+def test_the_model_ranks_others_candidates_by_its_likelihood():
     problem = parse_problem("a b c = triangle a b c ? cong a b a c")
     d = build_diagram(problem, 0, want_goal=False)
-    heuristic = [c.clause for c in HeuristicProposer().propose(ProposalState(d), 30)]
-    # the model's own proposal first, then the heuristics' in their order (the model's own
-    # proposal, found again by the heuristics, counted once)
-    got = NeuralProposer(_Scripted(["circle d a b c"]), HeuristicProposer()).propose(ProposalState(d), 30)
-    assert got[0].clause == "x = circle x a b c" and got[0].kind == "model"
-    assert [c.clause for c in got[1:]] == [c for c in heuristic if c != "x = circle x a b c"]
-    # rerank: the heuristics' candidates in the model's order (here: shorter clauses first)
-    reranked = NeuralProposer(_Scripted([]), HeuristicProposer(), rerank=True).propose(ProposalState(d), 30)
-    assert sorted(c.clause for c in reranked) == sorted(heuristic)
-    scores = [c.score for c in reranked]
+    heuristic = HeuristicProposer().propose(ProposalState(d), 30)
+    ranked = NeuralProposer(_Scripted([])).rank(ProposalState(d), heuristic)  # here: shorter clauses first
+    assert sorted(c.clause for c, _ in ranked) == sorted(c.clause for c in heuristic)
+    scores = [s for _, s in ranked]
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+
+
+def test_full_mode_runs_the_models_search_then_the_heuristics(monkeypatch):
+    """Full mode: the model's own tree for at most MODEL_SHARE of the time, then the heuristics',
+    nothing tried twice; the proof states what was added."""
+    import geosolver.search as search_module
+    from geosolver.solve import solve
+
+    seen = []
+    real = search_module.Tree.proposals
+
+    def spy(self, path, seconds, k):
+        seen.append(type(self.proposer).__name__)
+        return real(self, path, seconds, 4)
+
+    monkeypatch.setattr(search_module.Tree, "proposals", spy)
+    r = solve(str(ROOT / "problems" / "classics_aux.txt"), "butterfly", mode="full", timeout=60, max_depth=1)
+    assert r.status == "exhausted" and 1 <= r.candidates <= 8, (r.status, r.candidates, r.error)
+    assert seen[0] == "NeuralProposer" and "HeuristicProposer" in seen
+    assert seen.index("HeuristicProposer") > seen.index("NeuralProposer")
 
 
 def _tiny_config(tmp_path, data, steps) -> TrainConfig:

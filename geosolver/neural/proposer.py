@@ -1,4 +1,4 @@
-"""The model as a proposer (``--mode neural``), before the heuristics (``--mode full``).
+"""The model as a proposer: ``--mode neural`` alone, ``--mode full`` before the heuristics.
 
 The problem is shown to the model with canonical point names (``tokenizer.canonical``)
 and the head of the clause it is to complete, ``n =`` with ``n`` the next point's
@@ -8,12 +8,7 @@ renamed back to the problem's names, the new point given a fresh name.  Nothing 
 says is trusted: a proposal is kept only if it parses as one clause of the language
 that makes exactly the one new point from existing points, and places it in the
 figure non-degenerately on no existing point (``extend_diagram``), like any other
-candidate.
-
-In ``full`` mode the heuristic candidates follow the model's own proposals, in the
-heuristics' order.  ``rank`` orders candidates by the model's likelihood instead;
-measured (benchmarks/ABLATION.md), the shipped model ranks worse than the heuristic
-score, so ``full`` does not use it yet (``rerank=True`` does).
+candidate.  ``rank`` scores others' candidates by the model's likelihood.
 """
 
 from __future__ import annotations
@@ -29,11 +24,10 @@ from geosolver.errors import GeoError
 from geosolver.language import add_clause, renamed_clause
 from geosolver.neural.tokenizer import Tokenizer, canonical
 from geosolver.proposers import Candidate, ProposalState
-from geosolver.proposers.heuristic import HeuristicProposer, fresh_name
+from geosolver.proposers.heuristic import fresh_name
 
 WEIGHTS = Path(__file__).parent / "weights" / "proposer.safetensors"
-BEAM = 32  # clauses the model proposes per state before the heuristics' (full mode)
-BEAM_ALONE = 256  # ... and when it proposes alone (neural mode)
+BEAM = 256  # clauses the model proposes per state (its beam's width)
 
 
 class ModelMissing(Exception):
@@ -62,61 +56,51 @@ def shipped_sha256(path: Path = WEIGHTS) -> tuple[str, str]:
 
 
 class NeuralProposer:
-    """Clauses from the model's beam search; with ``heuristic``, then the heuristic candidates in
-    the model's order."""
+    """Clauses from the model's beam search (at most ``beam`` per state)."""
 
-    def __init__(self, model, heuristic: HeuristicProposer | None = None, beam: int = BEAM, rerank: bool = False):
+    def __init__(self, model, beam: int = BEAM):
         self.model = model
-        self.heuristic = heuristic
         self.beam = beam
-        self.rerank = rerank  # the heuristics' candidates in the model's order rather than theirs
         self.tok = Tokenizer()
         self.ends = (self.tok.ids[";"], self.tok.eos)
         self.rejected: list[tuple[str, str]] = []  # (proposal, why): what the model said that was not used
 
+    def _prompt(self, problem) -> tuple[list[int], dict[str, str], str]:
+        """The model's prompt (the problem in canonical names, then the head ``n =`` of the clause
+        to complete), the renaming, and the new point's canonical name."""
+        text, rename, new_canon = canonical(problem)
+        return self.tok.prompt(text) + self.tok.encode(f"{new_canon} ="), rename, new_canon
+
     def propose(self, state: ProposalState, k: int) -> list[Candidate]:
         d = state.diagram
-        text, rename, new_canon = canonical(d.problem)
+        prompt, rename, new_canon = self._prompt(d.problem)
         back = {v: n for n, v in rename.items()}
         name = fresh_name(set(d.points))
-        prompt = self.tok.prompt(text) + self.tok.encode(f"{new_canon} =")
         grid = 1e-7 * d.scale
         seen: set[tuple[int, int]] = set()
         out: list[Candidate] = []
-
-        def keep(clause: str, kind: str, score: float, xy=None) -> None:
-            if xy is None:  # the model's: placed here, never trusted
-                try:
-                    xy = extend_diagram(d, clause).points[name]
-                except GeoError as e:
-                    self.rejected.append((clause, e.message))
-                    return
-            cell = (round(float(xy[0]) / grid), round(float(xy[1]) / grid))
-            if cell not in seen:
-                seen.add(cell)
-                out.append(Candidate(clause, name, kind, score, (float(xy[0]), float(xy[1]))))
-
         for ids, logp in self.model.propose(prompt, min(k, self.beam), self.ends):
             clause = self._to_problem(f"{new_canon} = {self.tok.decode(ids)}", back, new_canon, name)
             if clause is None:
                 continue
-            keep(clause, "model", logp)
-            if len(out) >= k:
-                return out
-        if self.heuristic is not None and len(out) < k:
-            candidates = self.heuristic.propose(state, k)
-            ranked = (self.rank(state, candidates, rename, new_canon, prompt) if self.rerank
-                      else [(c, c.score) for c in candidates])
-            for c, score in ranked:
-                keep(c.clause, c.kind, score, c.xy)  # placed by the heuristic proposer already
+            try:  # placed like any candidate: never trusted
+                xy = extend_diagram(d, clause).points[name]
+            except GeoError as e:
+                self.rejected.append((clause, e.message))
+                continue
+            cell = (round(float(xy[0]) / grid), round(float(xy[1]) / grid))
+            if cell not in seen:
+                seen.add(cell)
+                out.append(Candidate(clause, name, "model", logp, (float(xy[0]), float(xy[1]))))
                 if len(out) >= k:
                     break
         return out
 
-    def rank(self, state: ProposalState, candidates: list[Candidate], rename: dict, new_canon: str,
-             prompt: list[int]) -> list[tuple[Candidate, float]]:
-        """Candidates with the model's log-likelihood of each (its body after the ``prompt``, which
-        ends with the clause's head), most likely first (stable)."""
+    def rank(self, state: ProposalState, candidates: list[Candidate]) -> list[tuple[Candidate, float]]:
+        """Others' candidates with the model's log-likelihood of each, most likely first (stable).
+        Measured (benchmarks/ABLATION.md), the shipped model orders the heuristics' candidates
+        worse than their own score does, so the search does not use this yet."""
+        prompt, rename, new_canon = self._prompt(state.diagram.problem)
         problem = state.diagram.problem
         seqs = []
         for c in candidates:
