@@ -151,7 +151,7 @@ def solve(
 
     ``mode``: 'ddar' (the engine alone), or the engine and then auxiliary points proposed and
     tried (``workers`` processes, up to ``max_depth`` points) by the heuristics ('search'), the
-    model ('neural') or both, the heuristics in the model's order ('full').  Problems that
+    model ('neural') or both, the model's search and then the heuristics' ('full').  Problems that
     cannot be read, drawn or whose goal is false in the figure give a ``Result`` with status
     ``error``; an unreadable source or a bad option raises GeoError.
     """
