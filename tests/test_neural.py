@@ -198,3 +198,10 @@ def test_the_shipped_weights_load_and_match_their_sha256():
     d = build_diagram(problem, 0)
     got = NeuralProposer(model).propose(ProposalState(d), 8)
     assert got and all(c.clause.startswith("x = ") for c in got)
+
+
+def test_numbers_are_joined_but_never_to_a_point_name():
+    tok = Tokenizer()
+    for text in ("x = s_angle a b i 30", "x = s_angle a b p 30", "x = on_aline x a1 b c d e 45",
+                 "a b c = triangle a b c ? aconst a b a c 2pi/3; rconst a b a c 1/2"):
+        assert tok.decode(tok.encode(text)) == text

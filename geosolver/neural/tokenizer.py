@@ -57,10 +57,17 @@ class Tokenizer:
 
     def decode(self, ids) -> str:
         """Words joined back into the language's spelling (separators and numbers tight)."""
-        text = " ".join(self.words[i] for i in ids if i not in (self.pad, self.bos, self.eos))
-        text = re.sub(r" ([,;])", r"\1", text)
-        # digits, pi and / of one number were split apart: join runs of them
-        return re.sub(r"(?<=[\dpi/.-]) (?=[\d/.]|pi\b)", "", text)
+        out: list[str] = []
+        prev = None
+        for i in ids:
+            if i in (self.pad, self.bos, self.eos):
+                continue
+            w = self.words[i]
+            # a number's parts were split apart (2pi/3 -> 2 pi / 3): join runs of them; , and ; tight
+            tight = w in (",", ";") or (w in NUMBER_PARTS and prev in NUMBER_PARTS)
+            out.append(w if not out or tight else " " + w)
+            prev = w
+        return "".join(out)
 
     def example(self, problem: str, aux: list[str]) -> list[int]:
         """<bos> problem ? goal <sep> aux1 ; aux2 <eos>."""
