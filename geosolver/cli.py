@@ -114,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="geosolver",
         description="A prover for olympiad plane geometry: check, draw, solve and bench problems, render proofs "
-        "written in AlphaGeometry's problem language (see docs/LANGUAGE.md).",
+        "written in AlphaGeometry's problem language (see docs/LANGUAGE.md); generate synthetic theorems and "
+        "train the model that proposes auxiliary points.",
     )
     from geosolver import __version__
 
@@ -138,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog=_DRAW_EXAMPLES, formatter_class=fmt)
     common(d)
     d.add_argument("-o", "--output", default="figure.png", help="the file to write: .png or .svg (default figure.png)")
-    s = sub.add_parser("solve", help="prove a problem's goal with the symbolic engine",
+    s = sub.add_parser("solve", help="prove a problem's goal (the engine, then auxiliary points)",
                        description="Prove one problem's goal: numbered steps, each checked.",
                        epilog=_SOLVE_EXAMPLES, formatter_class=fmt)
     common(s)

@@ -13,10 +13,13 @@ The recipe (in the line of AlphaGeometry's data generation, our own code):
    constructions are built on (the *problem*).  Points the proof uses beyond
    those are *auxiliary*: the example is the problem without them, the fact
    as its goal, and the clauses that construct them.  An auxiliary example is
-   kept only if the engine cannot prove the goal from the problem alone (the
-   figure restricted to the problem's points, saturated again): the
-   construction is then what unlocks the proof, which is what the model
-   learns to propose.
+   *essential* when the engine cannot prove the goal from the problem alone
+   (the figure restricted to the problem's clauses, saturated again with the
+   goal asked): the construction is then what unlocks the proof, which is what
+   the model most needs to learn.  All essential examples of a figure are
+   kept; of the others (a proof that used a point it could have done without),
+   the ``max_loose`` with the fewest auxiliary clauses and longest proofs; of
+   the examples without auxiliary points, the ``max_plain`` longest proofs.
 4. **Canonical and unique.**  Points are renamed a, b, c, ... in the order the
    problem constructs them (auxiliary points after), so that one theorem reads
    the same from whichever figure it came; examples are de-duplicated on the
@@ -24,9 +27,11 @@ The recipe (in the line of AlphaGeometry's data generation, our own code):
 
 Figures are numbered; figure ``i`` of a run with seed ``s`` is drawn from the
 random stream ``(s, i)``, so a run is reproducible figure by figure and a shard
-(a block of consecutive figures) can be made by any worker in any order.
-``generate`` writes each finished shard as one JSONL file (atomically) and
-records it in ``progress.jsonl``; ``--resume`` skips the shards recorded there.
+(a block of consecutive figures) can be made by any worker; results are
+taken in shard order, so de-duplication across shards does not depend on
+timing.  ``generate`` writes each finished shard as one JSONL file
+(atomically) and records it in ``progress.jsonl``; ``--resume`` skips the
+shards recorded there.
 """
 
 from __future__ import annotations
