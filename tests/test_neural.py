@@ -205,3 +205,22 @@ def test_numbers_are_joined_but_never_to_a_point_name():
     for text in ("x = s_angle a b i 30", "x = s_angle a b p 30", "x = on_aline x a1 b c d e 45",
                  "a b c = triangle a b c ? aconst a b a c 2pi/3; rconst a b a c 1/2"):
         assert tok.decode(tok.encode(text)) == text
+
+
+def test_training_can_keep_the_best_evaluation_and_thin_repeated_examples(tmp_path, tiny_data):
+    import dataclasses
+
+    from geosolver.neural.train import load_data
+
+    cfg = dataclasses.replace(_tiny_config(tmp_path, tiny_data, 6), eval_every=2, keep_best=True)
+    got = train(cfg, progress=False)
+    best = json.loads(Path(cfg.out, "best.json").read_text())
+    evals = [json.loads(line) for line in Path(cfg.out, "metrics.jsonl").read_text().splitlines()]
+    top8 = [r["top8"] for r in evals if "top8" in r]
+    assert best["eval"]["top8"] == max(top8) and got["top8"] == max(top8)
+    assert load(Path(cfg.out) / "model.safetensors") is not None
+    tok = Tokenizer()
+    all_train, _ = load_data(cfg, tok)
+    thin, _ = load_data(dataclasses.replace(cfg, loose_per_construction=1), tok)
+    assert 0 < len(thin.seqs) <= len(all_train.seqs)
+    assert thin.essential.sum() == all_train.essential.sum()  # essential examples are all kept

@@ -14,7 +14,10 @@ first auxiliary clause (beam search of width 8, exact match), appended to
 ``metrics.jsonl``.  Every ``save_every`` steps a checkpoint (model and optimizer
 as safetensors, the step in JSON): ``--resume`` carries on from it, drawing the
 same batches an uninterrupted run would have (batch ``i`` comes from the random
-stream ``(seed, i)``).
+stream ``(seed, i)``).  With ``keep_best`` the model of the evaluation with the
+best held-out top-8 is kept (``best.safetensors``) and is the one saved at the
+end; ``loose_per_construction`` keeps a problem's non-essential examples from
+repeating one construction for many goals (what the model memorises otherwise).
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ class TrainConfig:
     essential_weight: float = 4.0  # how much more often an essential example is drawn
     holdout: float = 0.02  # fraction of problems held out
     max_examples: int = 0  # 0: all
+    loose_per_construction: int = 0  # examples a problem keeps per first auxiliary clause unless essential (0: all)
+    keep_best: bool = False  # the model saved at the end is the evaluation with the best held-out top-8
     eval_every: int = 1000
     eval_examples: int = 200  # held-out examples for top-k accuracy
     save_every: int = 500
@@ -123,12 +128,21 @@ def load_data(cfg: TrainConfig, tok: Tokenizer) -> tuple[DataSet, DataSet]:
     """(training, held-out) examples with auxiliary clauses that fit the context."""
     parts = {False: ([], [], [], []), True: ([], [], [], [])}
     count = 0
+    per_key: dict[tuple[str, str], int] = {}
     for folder in cfg.data:
         if not Path(folder).is_dir():
             raise TrainError(f"no data folder {folder}")
+        if cfg.max_examples and count >= cfg.max_examples:
+            break
         for x in read_examples(folder):
             if not x["aux"]:
                 continue
+            if cfg.loose_per_construction and not x.get("essential"):
+                # one figure gives many goals proved with the same point: keep a few, not all
+                key = (x["problem"], x["aux"][0])
+                per_key[key] = per_key.get(key, 0) + 1
+                if per_key[key] > cfg.loose_per_construction:
+                    continue
             text = f"{x['problem']} ? {x['goal']}"
             ids = tok.example(text, x["aux"])
             if len(ids) > cfg.context or tok.unk in ids:
@@ -320,6 +334,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
             if step % cfg.eval_every == 0 or step == cfg.steps:
                 last = evaluate(model, test_set, cfg, tok)
                 record = {**(record or {"step": step, "loss": round(running, 4)}), **last}
+                if cfg.keep_best and last.get("top8", -1.0) > _best_top8(out):
+                    save(model, out / "best.safetensors", {"step": step, "train": asdict(cfg), "eval": last})
             if record:
                 with metrics.open("a") as fh:
                     fh.write(json.dumps(record) + "\n")
@@ -328,5 +344,15 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     finally:
         if bar is not None:
             bar.close()
+    if cfg.keep_best and (out / "best.safetensors").exists():
+        meta = json.loads((out / "best.json").read_text())
+        model.load_state_dict(load_file(str(out / "best.safetensors")))
+        step, last = meta["step"], meta["eval"]
     digest = save(model, out / "model.safetensors", {"step": step, "train": asdict(cfg), "eval": last})
     return {"step": step, "sha256": digest, **last}
+
+
+def _best_top8(out: Path) -> float:
+    """The held-out top-8 of the best model saved so far in ``out`` (-1 if none)."""
+    meta = out / "best.json"
+    return json.loads(meta.read_text())["eval"]["top8"] if meta.exists() else -1.0
