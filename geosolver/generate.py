@@ -102,9 +102,6 @@ class Example:
     essential: bool | None = None  # with aux: whether DD + AR fail without it (None: not checked)
     fact: object = field(default=None, repr=False, compare=False)  # the engine's goal fact (not saved)
 
-    def text(self) -> str:
-        return f"{self.problem} ? {self.goal}"
-
     def record(self) -> dict:
         """The example as a JSONL record."""
         return {k: v for k, v in asdict(self).items() if k != "fact"}
@@ -168,31 +165,11 @@ def random_figure(rng: np.random.Generator, settings: Settings, seed: int) -> Di
 # --- theorems of a figure ---------------------------------------------------------
 
 
-def _made_by(problem: Problem) -> tuple[dict[str, set[str]], dict[str, int]]:
-    """point -> the points its clause is built on; point -> the (0-based) index of its clause."""
-    inputs, clause_of = {}, {}
-    for k, clause in enumerate(problem.clauses):
-        used = {p for call in clause.calls for p in call.points.values()} - set(clause.names)
-        for n in clause.names:
-            inputs[n], clause_of[n] = used, k
-    return inputs, clause_of
+def _clauses_of(points, problem: Problem, clause_of: dict[str, int]) -> set[int]:
+    """The clauses (0-based) that construct ``points`` and everything they are built on."""
+    from geosolver.solve import goal_support
 
-
-def _closure(points, problem_inputs: dict[str, set[str]], clause_of: dict[str, int], problem: Problem) -> set[int]:
-    """The clauses (indices) that construct ``points`` and everything they are built on."""
-    clauses: set[int] = set()
-    stack = list(points)
-    seen: set[str] = set()
-    while stack:
-        p = stack.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        k = clause_of[p]
-        clauses.add(k)
-        stack.extend(problem.clauses[k].names)  # a clause making several points makes them together
-        stack.extend(problem_inputs[p])
-    return clauses
+    return {clause_of[p] for p in goal_support(problem, set(points))}
 
 
 def _restricted(d: Diagram, keep: list[int]) -> Diagram:
@@ -214,7 +191,7 @@ def figure_theorems(d: Diagram, settings: Settings, figure: int = 0) -> list[Exa
     if engine.saturate((), Limits(seconds=settings.seconds)).status != SATURATED:
         return []
     problem = d.problem
-    inputs, clause_of = _made_by(problem)
+    clause_of = {n: k for k, c in enumerate(problem.clauses) for n in c.names}
     plain: list[tuple[int, int, Example]] = []
     by_support: dict[tuple[int, ...], list[Example]] = {}
     for order, (fact, reason) in enumerate(engine.proved.items()):
@@ -230,8 +207,8 @@ def figure_theorems(d: Diagram, settings: Settings, figure: int = 0) -> list[Exa
             if r.kind == "rule":
                 used |= {e.names[i] for i in r.binding}
         goal_points = [e.names[i] for i in fact.args]
-        support = tuple(sorted(_closure(goal_points, inputs, clause_of, problem)))
-        aux = [k for k in sorted(_closure(used | set(goal_points), inputs, clause_of, problem)) if k not in support]
+        support = tuple(sorted(_clauses_of(goal_points, problem, clause_of)))
+        aux = [k for k in sorted(_clauses_of(used | set(goal_points), problem, clause_of)) if k not in support]
         example = _example(d, e.names, fact, support, aux, len(derived), figure)
         if aux:
             example.fact = fact

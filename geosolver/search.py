@@ -7,7 +7,10 @@ resumed: only the rule instances that name the new point are matched
 (``ddar/engine.py``).  Candidates are tried best first, in worker processes
 when there are several; a state that is not solved is scored (how many new facts
 speak of the goal's points) and the best are expanded again, up to ``max_depth``
-auxiliary points (a beam).
+auxiliary points (a beam).  The proposer is the heuristics' (``search``), the
+model's (``neural``), or both as phases of one search (``full``: the model's for
+at most ``MODEL_SHARE`` of the time left, then the heuristics'; nothing is tried
+twice).
 
 It ends ``solved`` (the proof states its auxiliary clauses and has passed the
 checker, which rebuilds the extended figure from the problem text), ``exhausted``
@@ -197,7 +200,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
             last = k == len(proposers) - 1
             until = deadline if last else time.perf_counter() + MODEL_SHARE * max(deadline - time.perf_counter(), 0.0)
             result.status = _widening(tree, result, t0, until, pool, max_depth, workers, tried)
-            if result.status == "solved" or (last or time.perf_counter() >= deadline):
+            if result.status == "solved" or time.perf_counter() >= deadline:
                 break
     finally:
         if pool is not None:

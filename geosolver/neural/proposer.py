@@ -91,7 +91,7 @@ class NeuralProposer:
             cell = (round(float(xy[0]) / grid), round(float(xy[1]) / grid))
             if cell not in seen:
                 seen.add(cell)
-                out.append(Candidate(clause, name, "model", logp, (float(xy[0]), float(xy[1]))))
+                out.append(Candidate(clause, name, "model", logp))
                 if len(out) >= k:
                     break
         return out
@@ -100,8 +100,8 @@ class NeuralProposer:
         """Others' candidates with the model's log-likelihood of each, most likely first (stable).
         Measured (benchmarks/ABLATION.md), the shipped model orders the heuristics' candidates
         worse than their own score does, so the search does not use this yet."""
-        prompt, rename, new_canon = self._prompt(state.diagram.problem)
         problem = state.diagram.problem
+        prompt, rename, new_canon = self._prompt(problem)
         seqs = []
         for c in candidates:
             clause = add_clause(problem, c.clause).clauses[-1]

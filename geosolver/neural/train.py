@@ -27,7 +27,7 @@ import math
 import os
 import time
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,6 @@ class TrainConfig:
     save_every: int = 500
     seed: int = 0
     threads: int = 0  # torch threads (0: torch's default)
-    notes: dict = field(default_factory=dict)
 
 
 class TrainError(Exception):

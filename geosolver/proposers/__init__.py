@@ -23,7 +23,6 @@ class Candidate:
     point: str
     kind: str
     score: float
-    xy: tuple[float, float] | None = None  # where it lands in the figure (set by the proposer that placed it)
 
 
 @dataclass

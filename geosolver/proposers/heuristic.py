@@ -159,5 +159,5 @@ class HeuristicProposer:
             if cell in seen:
                 continue  # the same point as a better-ranked candidate
             seen.add(cell)
-            out.append(Candidate(clause, name, kind, score(kind, inputs, goal, near), (float(xy[0]), float(xy[1]))))
+            out.append(Candidate(clause, name, kind, score(kind, inputs, goal, near)))
         return out
