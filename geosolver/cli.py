@@ -103,6 +103,19 @@ Re-renders a result saved by `geosolver solve --out DIR` without solving again.
 """
 
 
+_VERIFY_EXAMPLES = """\
+examples:
+  geosolver verify out/proof.json
+  geosolver verify out/proof.json --problem problems/classics.txt --name orthocenter
+
+Checks a proof without solving again: its figure is rebuilt from the problem
+text and seed it records, and every step (rule instances, AR combinations in
+exact arithmetic, facts read off the figure) is checked by the independent
+checker.  With --problem, the proof must also be of that problem.  Exit 0 when
+every step checks, 1 with each rejected step named, 2 on a damaged file.
+"""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # bad options exit 2 with a one-line reason, like bad input
         self.print_usage(sys.stderr)
@@ -205,7 +218,33 @@ def _parser() -> argparse.ArgumentParser:
     rd.add_argument("-o", "--output", help="the file to write (default: beside proof.json, proof.html / figure.png ...)")
     rd.add_argument("--notation", choices=["math", "lang"], default="math",
                     help="facts in mathematical notation (default) or in the problem language")
+    vf = sub.add_parser("verify", help="check a saved proof (proof.json) step by step, without solving",
+                        description="Check a proof written by `geosolver solve --out` (or --json) with the "
+                        "independent checker.", epilog=_VERIFY_EXAMPLES, formatter_class=fmt)
+    vf.add_argument("proof", metavar="proof.json", help="a proof, or a result of `geosolver solve --out` / --json")
+    vf.add_argument("--problem", metavar="FILE|TEXT", help="the problem the proof must be of (not read from the proof)")
+    vf.add_argument("--name", "-n", help="with --problem: the problem with this name")
     return p
+
+
+def _cmd_verify(args) -> int:
+    from geosolver.api import load_problem
+    from geosolver.verify import check_saved, read_proof
+
+    proof = read_proof(args.proof)
+    if args.name and not args.problem:
+        raise GeoError("--name needs --problem (the file the problem is read from)")
+    expected = load_problem(args.problem, args.name) if args.problem else None
+    errors = check_saved(proof, expected)
+    if errors:
+        print(f"{args.proof}: rejected, {len(errors)} error{'s' * (len(errors) > 1)}:")
+        for e in errors:
+            print(f"  {e}")
+        return EXIT_FAIL
+    goals = "; ".join(" ".join([g["pred"], *g["points"]] + ([g["value"]] if g.get("value") else []))
+                      for g in proof["goals"])
+    print(f"{args.proof}: verified: {len(proof['steps'])} steps prove {goals} (problem {proof.get('problem')!r})")
+    return EXIT_OK
 
 
 def _cmd_render(args) -> int:
@@ -347,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"check": _cmd_check, "draw": _cmd_draw, "solve": _cmd_solve, "render": _cmd_render, "bench": _cmd_bench,
-                "generate": _cmd_generate, "train": _cmd_train}[args.command](args)
+                "generate": _cmd_generate, "train": _cmd_train, "verify": _cmd_verify}[args.command](args)
     except GeoError as e:
         print(e.format(), file=sys.stderr)
         return EXIT_FAIL if e.kind in ("diagram", "goal") else EXIT_BAD_INPUT

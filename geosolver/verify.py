@@ -10,11 +10,14 @@ figure facts are false in the rebuilt figure, is rejected.
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
 from typing import Any
 
-from ddar.check import check_proof
+from ddar.check import FORMAT, check_proof
 from geosolver.diagram import build_diagram, goal_survey
-from geosolver.errors import GeoError
+from geosolver.errors import GeoError, Location
 from geosolver.language import Problem, parse_problem
 
 
@@ -71,3 +74,24 @@ def check_saved(proof: Any, expected: Problem | None = None) -> list[str]:
     premises = [s.json() for s in problem.premises()]
     goals = [g.statement.json() for g in problem.goals]
     return errors + check_proof(proof, premises, goals, diagram.coords())
+
+
+def read_proof(path: str | os.PathLike) -> dict:
+    """The proof in a file: a bare ``proof.json`` proof, or a result of ``solve --out`` / ``--json``
+    (the proof under its key ``proof``).  A file that holds no proof of this format is damaged:
+    GeoError, naming the file."""
+    where = Location(str(path))
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GeoError("no such file", where) from None
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise GeoError(f"not a proof: not JSON ({e})", where) from None
+    if isinstance(data, dict) and "format" not in data and "proof" in data:
+        if data["proof"] is None:
+            raise GeoError(f"no proof in it: the result is {data.get('status', 'not solved')!r}", where)
+        data = data["proof"]
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise GeoError(f"not a proof of format {FORMAT!r} (found {found!r})", where)
+    return data

@@ -264,13 +264,13 @@ def test_results_do_not_depend_on_the_hash_seed(tmp_path: Path):
 
 
 def test_commands_that_do_not_solve_load_no_numba_nor_torch(tmp_path):
-    """Start-up is what a CLI user feels first: check, help and render import no solver kernels."""
+    """Start-up is what a CLI user feels first: check, help, render and verify import no solver kernels."""
     from geosolver.solve import saved_result
 
     saved = tmp_path / "proof.json"
     saved.write_text(json.dumps(saved_result(solve(CLASSICS, name="orthocenter"))))
     for args in (["--help"], ["check", str(CLASSICS), "--name", "orthocenter"],
-                 ["render", str(saved), "-o", str(tmp_path / "proof.txt")]):
+                 ["render", str(saved), "-o", str(tmp_path / "proof.txt")], ["verify", str(saved)]):
         out = subprocess.run([sys.executable, "-X", "importtime", "-m", "geosolver", *args],
                              capture_output=True, text=True, cwd=REPO)
         assert out.returncode == 0, (args, out.stderr[-2000:])
