@@ -411,8 +411,10 @@ class _Checker:
             self.check_ar(where, pos, step, fact)
         elif kind == "subset":
             self.check_subset(where, pos, step, fact)
+        elif kind == "union":
+            self.check_union(where, pos, step, fact)
         else:
-            self.err(f"{where}: unknown step kind {kind!r} (premise, figure, rule, ar or subset)")
+            self.err(f"{where}: unknown step kind {kind!r} (premise, figure, rule, ar, subset or union)")
         self.facts[pos] = fact
 
     def used(self, where: str, pos: int, ref: Any) -> Fact | None:
@@ -618,6 +620,41 @@ class _Checker:
             if extra:
                 extra_names = " ".join(self.names[i] for i in extra)
                 self.err(f"{where}: {self.text(fact)} has points ({extra_names}) not in {self.text(whole)}")
+
+    def check_union(self, where: str, pos: int, step: dict, fact: Fact) -> None:
+        """A coll, cyclic or circle fact over the points of the facts it uses, which share a line
+        (two points), a circle (three points, not collinear: a cited figure fact) or a centre
+        and a radius (the centre and one point)."""
+        uses = step.get("uses")
+        if not isinstance(uses, list) or len(uses) < 2:
+            self.err(f"{where}: a union step uses two steps or more")
+            return
+        parts = [self.used(where, pos, u) for u in uses]
+        if any(p is None for p in parts):
+            return
+        if fact.pred not in ("coll", "cyclic", "circle") or any(p.pred != fact.pred for p in parts):
+            self.err(f"{where}: {self.text(fact)} is no union of coll, cyclic or circle facts of its own kind")
+            return
+        k = 1 if fact.pred == "circle" else 0  # a circle's centre is not a point on it
+        if fact.pred == "circle" and any(p.args[0] != fact.args[0] for p in parts):
+            self.err(f"{where}: the circles it joins do not all have the centre of {self.text(fact)}")
+            return
+        union = set().union(*(p.args[k:] for p in parts))
+        if union != set(fact.args[k:]):
+            self.err(f"{where}: {self.text(fact)} is not the union of the points of the facts it uses")
+            return
+        common = sorted(set.intersection(*(set(p.args[k:]) for p in parts)))
+        need = {"coll": 2, "cyclic": 3, "circle": 1}[fact.pred]
+        if len(common) < need:
+            self.err(f"{where}: the facts it joins share {len(common)} points; {need} are needed to make one "
+                     f"{'line' if fact.pred == 'coll' else 'circle'}")
+            return
+        if fact.pred == "cyclic":
+            drawn = self.drawn(where, pos, step)
+            if drawn is not None and not any(x.pred == "ncoll" and set(x.args) <= set(common) and len(x.args) == 3
+                                             for x in drawn):
+                names = " ".join(self.names[i] for i in common[:3])
+                self.err(f"{where}: three points the circles share must be cited as not collinear (ncoll {names})")
 
 
 def check_proof(proof: dict, premises: list[dict] | None = None, goals: list[dict] | None = None,

@@ -44,11 +44,22 @@ _P = 2**31 - 1  # a prime: AR candidates are found mod _P, then confirmed exactl
 _SUBSET_PREDS = {"coll": 3, "cyclic": 4, "circle": 4}
 
 
+def union_parts(f: Fact) -> list[Fact]:
+    """A coll, cyclic or circle fact over more points than the engine's facts name, as the
+    facts it joins: the first two points (coll), three points (cyclic) or the centre and two
+    points (circle) with each other point in turn.  Empty for a fact of the base size."""
+    base = _SUBSET_PREDS.get(f.pred)
+    if base is None or len(f.args) <= base:
+        return []
+    core = f.args[: base - 1]
+    return [Fact.make(f.pred, (*core, x)) for x in f.args[base - 1:]]
+
+
 @dataclass(frozen=True)
 class Reason:
     """Why a fact holds: a premise, a rule instance, an AR combination, or a larger fact."""
 
-    kind: str  # 'premise' | 'rule' | 'ar' | 'subset'
+    kind: str  # 'premise' | 'rule' | 'ar' | 'subset' | 'union'
     uses: tuple[Fact, ...] = ()
     rule: Rule | None = None
     binding: tuple[int, ...] = ()
@@ -338,6 +349,8 @@ class Engine:
         new = 0
         wanted = [f for f in self._waiting if f not in self.proved and f not in self._false]
         wanted += [g for g in goals if g not in self.proved and g not in self._waiting]
+        joined = {g: union_parts(g) for g in wanted if union_parts(g)}  # goals over many points
+        wanted += [p for parts in joined.values() for p in parts if p not in self.proved and p not in wanted]
         for f in wanted:  # facts the loose matcher let through may be false: AR never looks at them
             if f not in self._true:
                 (self._true if self.holds(f) else self._false).add(f)
@@ -349,6 +362,10 @@ class Engine:
             reason = self._ar_reason(f) or self._subset_reason(f)
             if reason is not None:
                 self._prove(f, reason)
+                new += 1
+        for g, parts in joined.items():
+            if g not in self.proved and all(p in self.proved for p in parts):
+                self._prove(g, Reason("union", tuple(parts)))
                 new += 1
         return new
 

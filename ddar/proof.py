@@ -123,6 +123,8 @@ def figure_facts(f: Fact, r: Reason, tr: Translator) -> list[FigureFact]:
             g = Fact.make(a.pred, [binding[v] for v in a.args], a.value)
             out.append(FigureFact(g.pred, g.args))
         return out
+    if r.kind == "union" and f.pred == "cyclic":  # points on circles through three points
+        return [FigureFact("ncoll", tuple(sorted(set.intersection(*(set(g.args) for g in r.uses)))))]
     if r.kind == "ar" and r.table == "distance":
         return [FigureFact("order", tuple(tr.along(g.args))) for g in r.uses if g.pred == "coll"]
     if r.kind == "ar" and r.table == "angle":
@@ -174,6 +176,9 @@ def build_proof(
             step["figure"] = cited
         elif r.kind == "subset":
             step["uses"] = [index[r.uses[0]]]
+        elif r.kind == "union":
+            step["uses"] = sorted(index[g] for g in r.uses)
+            step["figure"] = cited
         steps.append(step)
     aux_set = set(aux)
     return {
@@ -249,4 +254,6 @@ def step_reason(step: dict) -> str:
     if kind == "ar":
         cited = ", ".join(str(u["step"]) for u in step["uses"])
         return (f"{AR_NAMES[step['table']]}: {cited}" if cited else "identity") + tail
+    if kind == "union":
+        return f"same {'line' if step['fact']['pred'] == 'coll' else 'circle'}: " + ", ".join(map(str, step["uses"])) + tail
     return f"part of {step['uses'][0]}"

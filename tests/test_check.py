@@ -48,6 +48,10 @@ def subset(use: int, text: str) -> dict:
     return {"kind": "subset", "uses": [use], "fact": fact(text), "text": text}
 
 
+def union(uses: list, text: str, figure: list = ()) -> dict:
+    return {"kind": "union", "uses": uses, "figure": list(figure), "fact": fact(text), "text": text}
+
+
 def proof(points: dict, premises: list[str], steps: list[dict], goal: str | None = None) -> dict:
     """A proof over ``points`` (name -> (x, y)); the goal is the last step's fact unless given."""
     xy = np.array(list(points.values()), dtype=float)
@@ -239,6 +243,45 @@ def test_subset_steps():
     accepted(proof(ratio, ["circle m a c d e"], steps))
     steps = [premise("circle m a c d e"), subset(1, "cyclic a c d e")]
     rejected(proof(ratio, ["circle m a c d e"], steps), "no coll, cyclic or circle subset")
+
+
+def test_union_steps():
+    """Facts over more points than the engine's, joined from facts sharing a line or a circle."""
+    line = line_figure()
+    prem = ["coll a b c", "coll a b d"]
+    accepted(proof(line, prem, [premise(prem[0]), premise(prem[1]), union([1, 2], "coll a b c d")]))
+    rejected(proof(line, prem, [premise(prem[0]), union([1], "coll a b c d")]), "two steps or more")
+    rejected(proof(line, prem, [premise(prem[0]), premise(prem[1]), union([1, 2], "coll b c d")]),
+             "not the union")
+    prem = ["coll a b c", "coll c d a"]
+    rejected(proof(line, prem, [premise(prem[0]), premise(prem[1]), union([1, 2], "coll b c d")]),
+             "not the union")
+    ratio = ratio_figure()
+    prem = ["cyclic a b c d", "cyclic a b c e"]
+    steps = [premise(prem[0]), premise(prem[1]), drawn("ncoll a b c")]
+    accepted(proof(ratio, prem, steps + [union([1, 2], "cyclic a b c d e", figure=[3])]))
+    rejected(proof(ratio, prem, steps + [union([1, 2], "cyclic a b c d e")]), "cited as not collinear")
+    prem = ["cyclic a b c d", "cyclic a b d e"]  # share a, b, d only: that is enough
+    steps = [premise(prem[0]), premise(prem[1]), drawn("ncoll a b d")]
+    accepted(proof(ratio, prem, steps + [union([1, 2], "cyclic a b c d e", figure=[3])]))
+    prem = ["cyclic a b c d", "cyclic a c d e", "coll a b c"]  # two shared points do not make one circle
+    rejected(proof(ratio, prem[:2], [premise(prem[0]), premise(prem[1]), union([1, 2], "cyclic a b c d e")]),
+             "share")
+    prem = ["circle m a b c", "circle m a d e"]
+    accepted(proof(ratio, prem, [premise(prem[0]), premise(prem[1]), union([1, 2], "circle m a b c d e")]))
+    prem = ["circle m a b c", "cyclic a c d e"]
+    rejected(proof(ratio, prem, [premise(prem[0]), premise(prem[1]), union([1, 2], "circle m a b c d e")]),
+             "of its own kind")
+
+
+def test_goals_over_many_points_are_proved_by_union():
+    """More than three collinear or four concyclic points: proved when they follow, and checked."""
+    for text in ("a b = segment; c = on_line a b; d = on_line a b ? coll a b c d",
+                 "a b c = triangle; o = circle a b c; d = on_circle o a; e = on_circle o a ? cyclic a b c d e",
+                 "a b c = triangle; o = circle a b c; d = on_circle o a; e = on_circle o a ? circle o a b c d e"):
+        r = geosolver.solve(text, mode="ddar")
+        assert r.status == "solved", text
+        assert r.proof["steps"][-1]["kind"] == "union"
 
 
 # --- rejected proofs -----------------------------------------------------------------------

@@ -16,8 +16,6 @@ from ddar.notation import fact_text
 from ddar.proof import configuration_note, step_reason
 from geosolver.render.figure import AUX, GOAL, INK
 
-_WHY = {"premise": "premise", "subset": "part of"}
-
 
 def _svg(sc: dict) -> str:
     x0, x1, y0, y1 = sc["view"]
