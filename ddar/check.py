@@ -261,6 +261,7 @@ class _Checker:
         self.ids: dict[str, int] = {}
         self.facts: dict[int, Fact] = {}  # step index -> its fact (steps whose fact parsed)
         self.figures: dict[int, FigureFact] = {}  # step index -> its figure fact (kind 'figure')
+        self.kinds: dict[int, str] = {}  # step index -> its kind
 
     def err(self, msg: str) -> None:
         self.errors.append(msg)
@@ -413,9 +414,12 @@ class _Checker:
             self.check_subset(where, pos, step, fact)
         elif kind == "union":
             self.check_union(where, pos, step, fact)
+        elif kind == "algebra":
+            self.check_algebra(where, pos, step, fact)
         else:
-            self.err(f"{where}: unknown step kind {kind!r} (premise, figure, rule, ar, subset or union)")
+            self.err(f"{where}: unknown step kind {kind!r} (premise, figure, rule, ar, subset, union or algebra)")
         self.facts[pos] = fact
+        self.kinds[pos] = kind
 
     def used(self, where: str, pos: int, ref: Any) -> Fact | None:
         """The fact of an earlier step cited as ``ref`` (None, with an error if it is no earlier step)."""
@@ -620,6 +624,25 @@ class _Checker:
             if extra:
                 extra_names = " ".join(self.names[i] for i in extra)
                 self.err(f"{where}: {self.text(fact)} has points ({extra_names}) not in {self.text(whole)}")
+
+    def check_algebra(self, where: str, pos: int, step: dict, fact: Fact) -> None:
+        """Wu's method's certificate, replayed with our own arithmetic (ddar/check_algebra.py);
+        its hypotheses are the premise steps it uses."""
+        from ddar.check_algebra import check_algebra
+
+        uses = step.get("uses")
+        if not isinstance(uses, list):
+            self.err(f"{where}: uses must be a list of step numbers")
+            return
+        cited = {u: self.used(where, pos, u) for u in uses}
+        premises = {u for u, f in cited.items() if f is not None and self.kinds.get(u) == "premise"}
+        if len(premises) != len(uses):
+            self.err(f"{where}: an algebraic step uses premise steps only")
+            return
+        figure = {n: (float(x), float(y)) for n, (x, y) in zip(self.names, self.coords)}
+        for e in check_algebra(step.get("certificate"), fact, self.names, figure,
+                               lambda ref: self.facts[ref] if ref in premises else None):
+            self.err(f"{where}: {e}")
 
     def check_union(self, where: str, pos: int, step: dict, fact: Fact) -> None:
         """A coll, cyclic or circle fact over the points of the facts it uses, which share a line

@@ -59,12 +59,13 @@ def union_parts(f: Fact) -> list[Fact]:
 class Reason:
     """Why a fact holds: a premise, a rule instance, an AR combination, or a larger fact."""
 
-    kind: str  # 'premise' | 'rule' | 'ar' | 'subset' | 'union'
+    kind: str  # 'premise' | 'rule' | 'ar' | 'subset' | 'union' | 'algebra'
     uses: tuple[Fact, ...] = ()
     rule: Rule | None = None
     binding: tuple[int, ...] = ()
     table: str | None = None
     coefs: tuple[tuple[Fraction, ...], ...] = ()  # ar: per used fact, one coefficient per equation
+    certificate: dict | None = field(default=None, compare=False)  # algebra: Wu's method's, premises as facts
 
 
 @dataclass

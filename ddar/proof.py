@@ -176,6 +176,9 @@ def build_proof(
             step["figure"] = cited
         elif r.kind == "subset":
             step["uses"] = [index[r.uses[0]]]
+        elif r.kind == "algebra":
+            step["uses"] = sorted(index[g] for g in r.uses)
+            step["certificate"] = map_facts(r.certificate, index.__getitem__)  # premises by step number
         elif r.kind == "union":
             step["uses"] = sorted(index[g] for g in r.uses)
             step["figure"] = cited
@@ -194,6 +197,17 @@ def build_proof(
         "goals": [fact_json(g, names) for g in goals],
         "steps": steps,
     }
+
+
+def map_facts(record, fn):
+    """A JSON-like record (an algebraic certificate) with each Fact in it replaced by fn(fact)."""
+    if isinstance(record, Fact):
+        return fn(record)
+    if isinstance(record, dict):
+        return {k: map_facts(v, fn) for k, v in record.items()}
+    if isinstance(record, list):
+        return [map_facts(v, fn) for v in record]
+    return record
 
 
 def used_points(proof: dict) -> set[str]:
@@ -254,6 +268,8 @@ def step_reason(step: dict) -> str:
     if kind == "ar":
         cited = ", ".join(str(u["step"]) for u in step["uses"])
         return (f"{AR_NAMES[step['table']]}: {cited}" if cited else "identity") + tail
+    if kind == "algebra":
+        return "algebraic, Wu's method on coordinates: " + ", ".join(map(str, step["uses"]))
     if kind == "union":
         return f"same {'line' if step['fact']['pred'] == 'coll' else 'circle'}: " + ", ".join(map(str, step["uses"])) + tail
     return f"part of {step['uses'][0]}"

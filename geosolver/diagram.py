@@ -75,6 +75,18 @@ class _Failure(Exception):
         self.clause, self.reason, self.final = clause, reason, final
 
 
+def _other_reading(diagram: Diagram | None, goal: Statement) -> str:
+    """A hint when an angle constant holds read the other way round: AlphaGeometry measures
+    aconst from CD to AB, Newclid and this language from AB to CD (docs/LANGUAGE.md)."""
+    if diagram is None or goal.pred != "aconst" or goal.value is None:
+        return ""
+    turned = Statement(goal.pred, goal.points, (-goal.value) % 1)
+    if not diagram.holds(turned):
+        return ""
+    return (f"; it holds with the angle measured from the second line to the first ({turned}): "
+            "aconst a b c d v is the angle from line ab to line cd")
+
+
 def build_diagram(problem: Problem, seed: int = 0, want_goal: bool = True) -> Diagram:
     """Place every point of the problem; GeoError if it cannot be done.
 
@@ -101,7 +113,7 @@ def build_diagram(problem: Problem, seed: int = 0, want_goal: bool = True) -> Di
         built = MAX_ATTEMPTS - sum(reasons.values())
         raise GeoError(
             f"the goal '{false_goal.statement}' is false in the figure"
-            f" (in each of the {built} figures built from seed {seed})",
+            f" (in each of the {built} figures built from seed {seed}){_other_reading(diagram, false_goal.statement)}",
             problem.location(false_goal.col, None, false_goal.text),
             kind="goal",
         )

@@ -336,9 +336,10 @@ class _Parser:
         for slot, tok in zip(c.args, full):
             if slot in c.numbers:
                 v = parse_angle(tok.text)
-                if v is None or "pi" in tok.text or abs(v) > 1000:
-                    raise self.err(f"argument {slot} of '{c.name}' is an angle in degrees; got {tok.text!r}", tok)
-                numbers[slot] = float(Fraction(tok.text))
+                if v is None or abs(v) > 1000:
+                    raise self.err(f"argument {slot} of '{c.name}' is an angle (degrees: 60, 108o; or 2pi/3); "
+                                   f"got {tok.text!r}", tok)
+                numbers[slot] = float(v * 180)
                 continue
             if not _NAME_RE.match(tok.text):
                 raise self.err(f"expected a point name for argument {slot} of '{c.name}', got {tok.text!r}", tok)
@@ -379,6 +380,9 @@ class _Parser:
             raise self.err("empty goal between ';'", sep.gap())
         head, args = part[0], part[1:]
         spec = PREDICATES.get(head.text)
+        if spec is None and head.text in CONSTRUCTIONS:
+            raise self.err(f"'{head.text}' is a construction, not a predicate a goal can state"
+                           + (": write eqangle x a x b d e d f" if head.text == "eqangle3" else ""), head)
         if spec is None:
             hint = _closest(head.text, PREDICATES)
             extra = f" (did you mean '{hint}'?)" if hint else ""

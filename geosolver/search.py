@@ -159,6 +159,9 @@ def make_proposer(mode: str) -> Proposer:
 
 # full mode: the model's own search first, for at most this share of the time left
 MODEL_SHARE = 0.4
+# full mode: the last share of the budget is kept for Wu's method (geosolver/wu.py), which
+# proves what it can within seconds (benchmarks/ALGEBRA.md)
+ALGEBRA_SHARE = 0.1
 PHASES = {"search": ("search",), "neural": ("neural",), "full": ("neural", "search")}
 
 
@@ -171,6 +174,8 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
 
     global _TREE
     deadline = t0 + timeout
+    if mode == "full":  # the last share is Wu's method's, when the synthetic search fails
+        deadline -= ALGEBRA_SHARE * timeout
     engine = new_engine(e)
     report = engine.saturate(e.goals, Limits(seconds=max(deadline - time.perf_counter(), 0.0)))
     result.report, result.facts, result.status = report, report.facts, report.status
@@ -206,8 +211,21 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
         if pool is not None:
             pool.terminate()
         _TREE = None
+    if result.status != "solved" and mode == "full":
+        return _algebra_after(problem, d, e, result, t0, timeout)
     if result.status != "solved":
         result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _algebra_after(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float):
+    """Wu's method in the time the synthetic search left; the search's status stands if it fails."""
+    from geosolver.solve import solve_algebraically
+
+    status, error = result.status, result.error
+    solve_algebraically(problem, d, e, result, t0, timeout)
+    if result.status != "solved":
+        result.status, result.error = status, error
     return result
 
 

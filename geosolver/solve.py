@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ddar.predicates import repeats_point
-from ddar.proof import build_proof, configuration_note, format_proof, used_points
+from ddar.proof import (
+    build_proof,
+    configuration_note,
+    format_proof,
+    map_facts,
+    used_points,
+)
 from geosolver.diagram import Diagram, build_diagram
 from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
@@ -25,7 +31,7 @@ from geosolver.verify import aux_record, check_saved, configuration, source_of
 if TYPE_CHECKING:
     from ddar.engine import Engine, Report
 
-MODES = ("ddar", "search", "neural", "full")
+MODES = ("ddar", "search", "neural", "full", "algebra")
 DEFAULT_MODE = "search"  # the strongest mode measured (benchmarks/ABLATION.md)
 STATUSES = ("solved", "saturated", "exhausted", "timeout", "error")
 
@@ -168,6 +174,8 @@ def solve(
         result.seconds = time.perf_counter() - t0
         return result
     result.diagram = d
+    if mode == "algebra":
+        return solve_algebraically(problem, d, e, result, t0, timeout)
     if mode != "ddar":
         from geosolver.search import search
 
@@ -181,6 +189,44 @@ def solve(
     result.error = report.message or None
     if report.status == SOLVED:
         attach_proof(result, problem, d, e, engine)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Result, t0: float,
+                        timeout: float) -> Result:
+    """``--mode algebra``: Wu's method on the figure's coordinates (geosolver/wu.py); its
+    certificate becomes one proof step per goal, checked like any other proof."""
+    from types import SimpleNamespace
+
+    from ddar.engine import Reason
+    from ddar.facts import Fact
+    from geosolver.wu import prove
+
+    left = max(timeout - (time.perf_counter() - t0), 0.01)
+    got = prove(problem, d.coords(), left)
+    if got.status != "proved":
+        result.status = "timeout" if got.status == "timeout" else "saturated"
+        result.error = f"algebra: {got.status}: {got.message}" if got.message else None
+        result.seconds = time.perf_counter() - t0
+        return result
+    ids = {n: i for i, n in enumerate(e.names)}
+    here = [ids[n] for n in problem.points]  # Wu's facts are over problem.points' order
+
+    hypotheses: list[Fact] = []
+
+    def moved(f: Fact) -> Fact:
+        g = Fact.make(f.pred, [here[i] for i in f.args], f.value)
+        hypotheses.append(g)
+        return g
+
+    cert = map_facts(got.certificate, moved)
+    hypotheses = list(dict.fromkeys(hypotheses))
+    proved = {f: Reason("premise") for f in hypotheses}
+    for g in e.goals:
+        proved[g] = Reason("algebra", tuple(hypotheses), certificate=cert)
+    result.status = "solved"
+    attach_proof(result, problem, d, e, SimpleNamespace(proved=proved))
     result.seconds = time.perf_counter() - t0
     return result
 

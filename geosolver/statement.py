@@ -23,9 +23,12 @@ MAX_TOKEN = 24
 
 
 def parse_angle(token: str) -> Fraction | None:
-    """An angle constant as a fraction of pi: '2pi/3', 'pi/2', or degrees '60', '-15', '22.5'."""
+    """An angle constant as a fraction of pi: '2pi/3', 'pi/2', or degrees '60', '-15', '22.5',
+    or degrees with Newclid's suffix 'o' ('108o')."""
     if len(token) > MAX_TOKEN:
         return None
+    if token.endswith("o") and _NUM_RE.match(token[:-1]):
+        return Fraction(token[:-1]) / 180
     m = _PI_RE.match(token)
     if m:
         k = m.group(1)

@@ -150,7 +150,7 @@ CASES: dict[str, Case] = {
                                       ["construction 'free'", "cannot be combined"], "d = free d, on_line d a b"),
     "multi_point_segment_combined": Case(f"{TRI}; d e = segment d e, square a b d e", 2, 31,
                                          ["construction 'segment'", "cannot be combined"]),
-    "angle_argument_in_pi": Case(f"{TRI}; d = s_angle a b d 1pi", 2, 43, ["angle in degrees", "'1pi'"]),
+    "angle_argument_unreadable": Case(f"{TRI}; d = s_angle a b d 60deg", 2, 43, ["is an angle", "'60deg'"]),
     # goals
     "undefined_point_in_goal": Case(f"{TRI} ? perp a b c e", 2, 37, ["point 'e' in the goal is not defined"]),
     "unknown_predicate": Case(f"{TRI} ? perpp a b c a", 2, 26,
