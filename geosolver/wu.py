@@ -37,6 +37,7 @@ from ddar.predicates import PREDICATES
 from geosolver.language import Problem
 
 MAX_TERMS = 200_000  # a polynomial this large has outgrown any budget a CPU run allows
+MAX_PRODUCT = 40_000_000  # terms times terms: a pseudo-division this large needs gigabytes
 _ZERO = 1e-10  # |p(figure)| below this times the sum of its terms' sizes: p vanishes there
 # (the figure's coordinates are good to about 1e-14 of its size; large polynomials cancel
 # by many orders of magnitude, so a non-zero value can be 1e-7 of the sum of its terms)
@@ -181,6 +182,13 @@ class WuProver:
             if len(p) > MAX_TERMS:
                 raise OverBudget(f"a polynomial of {len(p)} terms")
 
+    @staticmethod
+    def _check_product(a, b) -> None:
+        """Refuse a pseudo-division whose intermediate products would outgrow memory (the size
+        check after each operation comes too late for one that multiplies two large ones)."""
+        if len(a) * len(b) > MAX_PRODUCT:
+            raise OverBudget(f"a pseudo-division of polynomials of {len(a)} and {len(b)} terms")
+
     # -- the triangular set ----------------------------------------------------------------
 
     def _place(self, name: str) -> None:
@@ -222,6 +230,7 @@ class WuProver:
         if a.degree(y) < b.degree(y):
             a, a_from, b, b_from = b, b_from, a, a_from
         while b.degree(y) > 0:  # pseudo-Euclid in y: the last remainder is free of y
+            self._check_product(a, b)
             r = a.prem(b, y)
             self._check(r)
             if not r:
@@ -354,6 +363,7 @@ class WuProver:
         for f, v in reversed(chosen):  # the order they were added in is the variables' order
             gen = self.gens[v]
             if r.degree(gen) >= f.degree(gen) and f.degree(gen) > 0:
+                self._check_product(r, f)
                 r = r.prem(f, gen)
                 self._check(r)
             if not r:
@@ -401,8 +411,8 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
         try:
             with _interrupt_at(budget):
                 got = _prove(problem, coords, start, budget, reduce_by)
-        except OverBudget as e:
-            got = WuResult("timeout", 0.0, str(e))
+        except (OverBudget, MemoryError) as e:
+            got = WuResult("timeout", 0.0, str(e) or "out of memory")
         got.seconds = time.perf_counter() - t0
         if got.status in ("proved", "unsupported") and not got.message.startswith("the initial"):
             break

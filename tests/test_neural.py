@@ -106,7 +106,7 @@ def test_the_model_ranks_others_candidates_by_its_likelihood():
 
 def test_full_mode_runs_the_models_search_then_the_heuristics(monkeypatch):
     """Full mode: the model's own tree for at most MODEL_SHARE of the time, then the heuristics',
-    nothing tried twice; the proof states what was added."""
+    nothing tried twice; when they exhaust (four proposals a state here), Wu's method proves it."""
     import geosolver.search as search_module
     from geosolver.solve import solve
 
@@ -119,7 +119,8 @@ def test_full_mode_runs_the_models_search_then_the_heuristics(monkeypatch):
 
     monkeypatch.setattr(search_module.Tree, "proposals", spy)
     r = solve(str(ROOT / "problems" / "classics_aux.txt"), "butterfly", mode="full", timeout=60, max_depth=1)
-    assert r.status == "exhausted" and 1 <= r.candidates <= 8, (r.status, r.candidates, r.error)
+    assert r.status == "solved" and 1 <= r.candidates <= 8, (r.status, r.candidates, r.error)
+    assert r.proof["steps"][-1]["kind"] == "algebra" and not r.aux_clauses
     assert seen[0] == "NeuralProposer" and "HeuristicProposer" in seen
     assert seen.index("HeuristicProposer") > seen.index("NeuralProposer")
 
