@@ -48,7 +48,7 @@ def test_bundled_rules_load():
 
 
 def test_rule_count():
-    assert len(RULES) == 76
+    assert len(RULES) == 77
 
 
 def test_default_path_is_the_bundled_file():
@@ -198,6 +198,7 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
     "circle_to_cyclic": "a b c = triangle; o = circle a b c; d = on_circle o a",
     "cyclic_centre": "a b c = triangle; o = circle a b c; d = on_circum a b c",
     "concyclic_from_center": "o a = segment; b = on_circle o a; c = on_circle o b; d = on_circle o c",
+    "centre_from_chords": "a b c = triangle; d = on_circum a b c; p = on_bline a b, on_bline c d",
     "central_angle": "a b c = triangle; o = circle a b c; m = midpoint b c",
     "central_angle_converse": "a b c = triangle; o = circle a b c; m = on_line b c, on_aline o b c a b",
     "tangent_chord": "a b c = triangle; o = circle a b c; x = lc_tangent a o",
@@ -344,6 +345,8 @@ COUNTEREXAMPLES: dict[str, str] = {
     "parallelogram_midpoint": "a b = segment; m = midpoint a b; c = on_line a b; d = on_line a b",
     "parallelogram_diagonals": "a b = segment; c = on_line a b; d = on_line a b; m = on_line a b",
     "cyclic_from_angles": "a b = segment; p = on_line a b; q = on_line a b",
+    # parallel chords (an isosceles trapezoid): one perpendicular bisector, any point of it
+    "centre_from_chords": "a b c = triangle; d = on_circum a b c, on_pline c a b; p = on_bline a b",
     "midline_converse": "a b = segment; c = on_line a b; e = midpoint a b; f = on_line a b",
     "medians_concurrent": (
         "a b = segment; c = on_line a b; d = midpoint b c; e = midpoint c a; f = midpoint a b; g = on_line a b"
