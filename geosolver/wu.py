@@ -116,11 +116,11 @@ class WuProver:
     """The triangular set of one problem, built from its figure; then goals are reduced by it."""
 
     def __init__(self, problem: Problem, coords: dict[str, tuple[float, float]], deadline: float,
-                 reduce_by: str = "substitutions"):
+                 reduce_by: str = "substitutions", drop_roots: bool = True):
         from sympy.polys.domains import ZZ
         from sympy.polys.rings import ring
 
-        self.problem, self.deadline, self.reduce_by = problem, deadline, reduce_by
+        self.problem, self.deadline, self.reduce_by, self.drop_roots = problem, deadline, reduce_by, drop_roots
         names = problem.points
         gens = [coordinate_name(n, k, axis) for k, n in enumerate(names) for axis in "xy"]
         self.ring, *self.gens = ring(",".join(gens), ZZ) if gens else (None,)
@@ -316,7 +316,7 @@ class WuProver:
         that point's coordinate; q != v in the figure, so g = 0 is what the point satisfies."""
         gen = self.gens[v]
         axis = v % 2
-        for n in self.problem.points[: v // 2]:
+        for n in self.problem.points[: v // 2] if self.drop_roots else ():
             if f.degree(gen) < 2:
                 break
             q = self.point[n][axis]
@@ -391,10 +391,12 @@ def _interrupt_at(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-# how a point's equations are reduced by the set before they are made triangular: by the
-# coordinates given outright only (small polynomials), or by the whole set (which lets more
-# factors show, at the price of size); each is tried in turn, each for its share of the time
-STRATEGIES = (("substitutions", 0.5), ("all", 1.0))
+# how a point's equations are reduced by the set before they are made triangular (by the
+# coordinates given outright only: small polynomials; or by the whole set, which lets more
+# factors show, at the price of size), whether roots that hold only modulo the set are divided
+# out (they make some polynomials linear, others larger: IMO 2009 P2 is proved only without),
+# and the share of the whole budget each may use before the next is tried
+STRATEGIES = (("substitutions", True, 0.4), ("substitutions", False, 0.2), ("all", True, 1.0))
 
 
 def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: float) -> WuResult:
@@ -402,7 +404,7 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
     each strategy in turn, the first proof found returned, else the last strategy's outcome."""
     t0 = time.perf_counter()
     got = None
-    for reduce_by, share in STRATEGIES:
+    for reduce_by, drop_roots, share in STRATEGIES:
         left = t0 + seconds - time.perf_counter()
         budget = left if share == 1.0 else min(left, share * seconds)
         if budget <= 0:
@@ -410,7 +412,7 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
         start = time.perf_counter()
         try:
             with _interrupt_at(budget):
-                got = _prove(problem, coords, start, budget, reduce_by)
+                got = _prove(problem, coords, start, budget, reduce_by, drop_roots)
         except (OverBudget, MemoryError) as e:
             got = WuResult("timeout", 0.0, str(e) or "out of memory")
         got.seconds = time.perf_counter() - t0
@@ -420,9 +422,9 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
 
 
 def _prove(problem: Problem, coords: dict[str, tuple[float, float]], t0: float, seconds: float,
-           reduce_by: str) -> WuResult:
+           reduce_by: str, drop_roots: bool) -> WuResult:
     try:
-        wu = WuProver(problem, coords, t0 + seconds, reduce_by)
+        wu = WuProver(problem, coords, t0 + seconds, reduce_by, drop_roots)
         sizes = []
         for g in problem.goals:
             for p in wu.polys_of(goal_fact(problem, g.statement)):
