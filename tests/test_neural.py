@@ -104,9 +104,10 @@ def test_the_model_ranks_others_candidates_by_its_likelihood():
     assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
 
 
-def test_full_mode_runs_the_models_search_then_the_heuristics(monkeypatch):
+def test_full_mode_runs_the_models_search_then_the_heuristics(monkeypatch, anchors):
     """Full mode: the model's own tree for at most MODEL_SHARE of the time, then the heuristics',
-    nothing tried twice; when they exhaust (four proposals a state here), Wu's method proves it."""
+    nothing tried twice; when they exhaust (four proposals a state here), Wu's method proves it
+    (IMO 2008 P1b: the heuristics need hundreds of candidates, Wu's method half a second)."""
     import geosolver.search as search_module
     from geosolver.solve import solve
 
@@ -118,7 +119,7 @@ def test_full_mode_runs_the_models_search_then_the_heuristics(monkeypatch):
         return real(self, path, seconds, 4)
 
     monkeypatch.setattr(search_module.Tree, "proposals", spy)
-    r = solve(str(ROOT / "problems" / "classics_aux.txt"), "butterfly", mode="full", timeout=60, max_depth=1)
+    r = solve(anchors / "imo_ag_30.txt", "translated_imo_2008_p1b", mode="full", timeout=60, max_depth=1)
     assert r.status == "solved" and 1 <= r.candidates <= 8, (r.status, r.candidates, r.error)
     assert r.proof["steps"][-1]["kind"] == "algebra" and not r.aux_clauses
     assert seen[0] == "NeuralProposer" and "HeuristicProposer" in seen

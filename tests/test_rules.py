@@ -48,7 +48,7 @@ def test_bundled_rules_load():
 
 
 def test_rule_count():
-    assert len(RULES) == 77
+    assert len(RULES) == 79
 
 
 def test_default_path_is_the_bundled_file():
@@ -199,6 +199,9 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
     "cyclic_centre": "a b c = triangle; o = circle a b c; d = on_circum a b c",
     "concyclic_from_center": "o a = segment; b = on_circle o a; c = on_circle o b; d = on_circle o c",
     "centre_from_chords": "a b c = triangle; d = on_circum a b c; p = on_bline a b, on_bline c d",
+    "diameter_chord": "a b = segment; o = midpoint a b; c = on_circle o a; d = mirror c o",
+    # a scaled copy keeps the order of the points on the line
+    "ratio_resolution": "a c = segment; b = on_line a c; u = free; d = midpoint u a; e = midpoint u b; f = midpoint u c",
     "central_angle": "a b c = triangle; o = circle a b c; m = midpoint b c",
     "central_angle_converse": "a b c = triangle; o = circle a b c; m = on_line b c, on_aline o b c a b",
     "tangent_chord": "a b c = triangle; o = circle a b c; x = lc_tangent a o",
@@ -362,6 +365,8 @@ COUNTEREXAMPLES: dict[str, str] = {
     "equal_chords_equal_angles_mirror": "a b p = triangle; q = on_circum a b p, eqdistance p a b ? para a q b p",
     # a point inside one segment, outside the other
     "thales_ratio_converse": "o c = segment; a a2 = trisegment o c; d = free; b = mirror d o",
+    # ab/ac = de/df = 1/2, b inside ac but e outside df
+    "ratio_resolution": "a c = segment; b = midpoint a c; d f = segment; g = mirror f d; e = midpoint d g",
     "trapezoid_ratio_converse": "a b c d = trapezoid; m m2 = trisegment a d; n = mirror c b",
     "power_of_point_converse": (
         "a b c = triangle; p = midpoint a b; e = on_line p c, on_circum a b c; d = mirror e p"

@@ -31,7 +31,7 @@ CLASSICS = REPO / "problems" / "classics.txt"
 CLASSICS_AUX = REPO / "problems" / "classics_aux.txt"
 
 # Bundled classics the engine alone proves (the rest need an auxiliary point,
-# or a rule we do not have yet: butterfly, van_aubel, van_aubel_equal).
+# or a rule we do not have yet: van_aubel, van_aubel_equal, orthocenter_distance).
 CLASSICS_SOLVED = [
     "orthocenter", "centroid", "euler_line", "simson_line", "nine_point_circle", "orthic_incenter",
     "thales", "tangent_lengths", "power_of_a_point", "incenter_excenter_lemma", "miquel", "reim",
@@ -71,11 +71,11 @@ def test_jgex_problems_are_proved_and_checked(anchors):
 
 
 def test_aux_points_are_the_points_the_goal_does_not_need():
-    r = solve(CLASSICS_AUX, "butterfly_aux", timeout=30)
+    r = solve(CLASSICS_AUX, "median_third_aux", timeout=30)
     _solved_and_checked(r)
-    assert r.aux == ["e"]
-    assert [p["name"] for p in r.proof["points"] if p["aux"]] == ["e"]
-    plain = solve(CLASSICS_AUX, "butterfly", mode="ddar", timeout=30)
+    assert r.aux == ["x"]
+    assert [p["name"] for p in r.proof["points"] if p["aux"]] == ["x"]
+    plain = solve(CLASSICS_AUX, "median_third", mode="ddar", timeout=30)
     assert plain.status == "saturated" and plain.aux == []
 
 
@@ -194,7 +194,7 @@ def test_cli_solve_json_and_out_dir(tmp_path: Path):
 
 
 def test_cli_solve_exit_codes():
-    assert _cli("solve", str(CLASSICS_AUX), "--name", "butterfly", "--mode", "ddar", "--timeout", "20").returncode == 1
+    assert _cli("solve", str(CLASSICS_AUX), "--name", "median_third", "--mode", "ddar", "--timeout", "20").returncode == 1
     bad = _cli("solve", "a b c = triangle; h = orthocenterr a b c ? perp a h b c")
     assert bad.returncode == 2 and "orthocenterr" in bad.stderr and "Traceback" not in bad.stderr
     false = _cli("solve", "a b c = triangle; h = orthocenter a b c ? perp a b b c")
@@ -204,7 +204,7 @@ def test_cli_solve_exit_codes():
 
 
 def test_distance_chasing_adds_lengths_along_a_line():
-    r = solve("a b = segment a b; c = on_line c a b; d = on_line d a b, eqdistance d c a b ? cong a c b d")
+    r = solve("a b = segment a b; c = midpoint c a b; d = midpoint d c b ? rconst a d a b 3/4")  # 1/2 + 1/4
     _solved_and_checked(r)
     last = r.proof["steps"][-1]
     assert last["kind"] == "ar" and last["table"] == "distance"
@@ -217,10 +217,10 @@ def test_adding_an_auxiliary_point_continues_from_the_closure():
     """The search will add points to a saturated engine: deduction resumes, nothing is redone."""
     from ddar.proof import build_proof
 
-    problem = geosolver.load_problem(CLASSICS_AUX, "butterfly_aux")
+    problem = geosolver.load_problem(CLASSICS_AUX, "median_third_aux")
     e = engine_input(build_diagram(problem, 0))
     aux = len(e.names) - 1
-    assert e.names[aux] == "e"
+    assert e.names[aux] == "x"
     eng = Engine(e.coords[:aux], e.scale)
     for f in e.premises:
         if aux not in f.args:
@@ -236,7 +236,7 @@ def test_adding_an_auxiliary_point_continues_from_the_closure():
     assert second.status == "solved"
     assert all(eng.proved[f] == r for f, r in known.items())  # earlier reasons kept
     assert second.instances > first.instances
-    proof = build_proof(eng.proved, e.goals, e.names, e.coords, e.scale, e.premises, "butterfly_aux")
+    proof = build_proof(eng.proved, e.goals, e.names, e.coords, e.scale, e.premises, "median_third_aux")
     assert check_proof(proof) == []
 
 
