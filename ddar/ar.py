@@ -4,7 +4,7 @@ The translation is the one docs/PROOF_FORMAT.md specifies, so that a proof's
 AR steps can be re-checked by ``ddar/check.py``, which implements it again on
 its own.  Variables are integers: the direction (angle table), log-length
 (ratio table) or length (distance table) of pair ``(i, j)``, ``i < j``, is
-``i * STRIDE + j``, a numbering that adding points does not change; ``PI``
+``i * STRIDE + j`` (the square table: its squared length), a numbering that adding points does not change; ``PI``
 and ``LOG(p)`` are negative.
 
 Why angle equations are *lifted*: a directed angle fact holds mod pi, and
@@ -38,9 +38,15 @@ def log_var(p: int) -> int:
 
 
 DISTANCE_PREDS = frozenset({"cong", "rconst", "midp", "coll"})
-TABLE_PREDS = {"angle": ANGLE_PREDS, "ratio": RATIO_PREDS, "distance": DISTANCE_PREDS}
+SQUARE_PREDS = frozenset({"cong", "rconst", "midp", "perp"})
+TABLE_PREDS = {"angle": ANGLE_PREDS, "ratio": RATIO_PREDS, "distance": DISTANCE_PREDS, "square": SQUARE_PREDS}
 # what each table can conclude (coll: three points; midp never)
-CONCLUDES = {"angle": ANGLE_PREDS, "ratio": RATIO_PREDS - {"midp"}, "distance": frozenset({"cong", "rconst"})}
+CONCLUDES = {
+    "angle": ANGLE_PREDS,
+    "ratio": RATIO_PREDS - {"midp"},
+    "distance": frozenset({"cong", "rconst"}),
+    "square": frozenset({"cong", "rconst", "perp"}),
+}
 
 
 def tables_of(pred: str) -> list[str]:
@@ -112,6 +118,8 @@ class Translator:
     def _table_equations(self, f: Fact, table: str) -> list[Expr]:
         if table == "distance":
             return self._distance(f)
+        if table == "square":
+            return self._square(f)
         eqs = self._equations(f)
         return [self.lift(e) for e in eqs] if table == "angle" else eqs
 
@@ -140,6 +148,24 @@ class Translator:
                     out.append(self._sum(terms))
             return out
         raise ValueError(f"{f.pred} is not a distance fact")
+
+    def _square(self, f: Fact) -> list[Expr]:
+        """Squared lengths: what Pythagoras and its generalisations chase.  perp a b c d is
+        (a - b).(d - c) = 0, which is s(ac) + s(bd) - s(ad) - s(bc) = 0 (a pair of one
+        point, length zero, drops out: perp a b b c is Pythagoras at b)."""
+        x, one = f.args, Fraction(1)
+        if f.pred == "cong":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
+        if f.pred == "rconst":
+            return [self._sum([(x[0], x[1], one), (x[2], x[3], -f.value**2)])]
+        if f.pred == "midp":
+            m, a, b = x
+            return [self._sum([(m, a, one), (m, b, -one)]), self._sum([(a, b, one), (m, a, Fraction(-4))])]
+        if f.pred == "perp":
+            a, b, c, d = x
+            terms = [(a, c, one), (b, d, one), (a, d, -one), (b, c, -one)]
+            return [self._sum([t for t in terms if t[0] != t[1]])]
+        raise ValueError(f"{f.pred} is not a squared-length fact")
 
     def _equations(self, f: Fact) -> list[Expr]:
         p, x = f.pred, f.args
@@ -185,6 +211,8 @@ class Translator:
             raise ValueError(f"the {table} table does not prove {f.pred}")
         if table == "distance":
             return self._distance(f)[0]
+        if table == "square":
+            return self._square(f)[0]
         if f.pred == "coll":
             if len(f.args) != 3:
                 raise ValueError("AR proves coll of three points only")

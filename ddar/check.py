@@ -80,6 +80,10 @@ def _l(p: int, q: int) -> Var:
     return ("l", min(p, q), max(p, q))
 
 
+def _s(p: int, q: int) -> Var:
+    return ("s", min(p, q), max(p, q))
+
+
 def _factor(n: int) -> dict[int, int]:
     """Prime factorisation of n >= 1 by trial division (ratios in proofs are small)."""
     out: dict[int, int] = {}
@@ -130,6 +134,17 @@ def equations(f: Fact, table: str) -> list[Eq] | None:
         if f.pred == "midp":
             m, p, q = a
             return [_eq((1, _l(m, p)), (-1, _l(m, q))), _eq((1, _l(m, p)), (-1, _l(p, q)), (1, ("LOG", 2)))]
+    elif table == "square":
+        if f.pred == "cong":
+            return [_eq((1, _s(a[0], a[1])), (-1, _s(a[2], a[3])))]
+        if f.pred == "rconst":
+            return [_eq((1, _s(a[0], a[1])), (-f.value * f.value, _s(a[2], a[3])))]
+        if f.pred == "midp":
+            m, p, q = a
+            return [_eq((1, _s(m, p)), (-1, _s(m, q))), _eq((1, _s(p, q)), (-4, _s(m, p)))]
+        if f.pred == "perp":  # (a - b).(d - c) = 0; a pair of one point has length zero
+            terms = [(1, a[0], a[2]), (1, a[1], a[3]), (-1, a[0], a[3]), (-1, a[1], a[2])]
+            return [_eq(*((c, _s(p, q)) for c, p, q in terms if p != q))]
     return None
 
 
@@ -150,13 +165,13 @@ def target_equation(f: Fact, table: str) -> Eq | None:
 def _show(e: Eq, names: list[str]) -> str:
     """An equation's left side for a message, constants first: '1/2 PI - d(ab)'."""
     def var(v: Var) -> str:
-        if v[0] in ("d", "l"):
+        if v[0] in ("d", "l", "s"):
             p, q = names[v[1]], names[v[2]]
             return f"{v[0]}({p}{q})" if len(p) == len(q) == 1 else f"{v[0]}({p} {q})"
         return "PI" if v == PI else f"LOG({v[1]})"
 
     parts: list[str] = []
-    for v in sorted(e, key=lambda v: (v[0] in ("d", "l"), v)):
+    for v in sorted(e, key=lambda v: (v[0] in ("d", "l", "s"), v)):
         c = e[v]
         term = ("" if abs(c) == 1 else f"{abs(c)} ") + var(v)
         parts.append(("-" if c < 0 else "") + term if not parts else f"{'-' if c < 0 else '+'} {term}")
@@ -502,8 +517,8 @@ class _Checker:
 
     def check_ar(self, where: str, pos: int, step: dict, fact: Fact) -> None:
         table = step.get("table")
-        if table not in ("angle", "ratio", "distance"):
-            self.err(f"{where}: table must be 'angle', 'ratio' or 'distance'")
+        if table not in ("angle", "ratio", "distance", "square"):
+            self.err(f"{where}: table must be 'angle', 'ratio', 'distance' or 'square'")
             return
         uses = step.get("uses")
         if not isinstance(uses, list):  # empty: the fact is an identity (eqangle a b c d a b c d)

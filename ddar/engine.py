@@ -129,7 +129,7 @@ class Engine:
         self.proved: dict[Fact, Reason] = {}
         self.tr = Translator(self.coords)
         # angles lifted: no modular PI
-        self.tables = {"angle": Table("angle"), "ratio": Table("ratio"), "distance": Table("distance")}
+        self.tables = {name: Table(name) for name in CONCLUDES}
         self._queue: list[Fact] = []
         self._instances: list[Instance] = []
         self._missing: list[int] = []
@@ -371,7 +371,7 @@ class Engine:
         return new
 
     def _ar_reason(self, f: Fact) -> Reason | None:
-        """The first AR table (angle, ratio, distance) that implies ``f``, with the combination."""
+        """The first AR table (angle, ratio, distance, square) that implies ``f``, with the combination."""
         if f.pred == "coll" and len(f.args) != 3:
             return None
         for name, preds in CONCLUDES.items():

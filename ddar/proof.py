@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the engine (numba) loads only where a problem is solved
 
 FORMAT = "geosolver-proof/2"
 
-AR_NAMES = {"angle": "angle chase", "ratio": "ratio chase", "distance": "distance chase"}
+AR_NAMES = {"angle": "angle chase", "ratio": "ratio chase", "distance": "distance chase", "square": "squared-length chase"}
 
 
 def needed_facts(proved: dict[Fact, Reason], goals: Sequence[Fact]) -> list[Fact]:

@@ -54,11 +54,12 @@ def uncited(proof: dict, k: int) -> dict:
     return p
 
 
-@pytest.mark.parametrize("pair, pred", [((EQ_TRIANGLE.format("pi/3"), EQ_TRIANGLE.format("2pi/3")), "angle_range"),
-                                        ((ON_LINE.format("2"), ON_LINE.format("2/3")), "order")])
-def test_the_figure_fact_that_decides_is_stated_and_needed(pair, pred):
+# The order of points on a line decides a distance chase ("order") or a ratio resolution ("sameside").
+@pytest.mark.parametrize("pair, preds", [((EQ_TRIANGLE.format("pi/3"), EQ_TRIANGLE.format("2pi/3")), ("angle_range",)),
+                                         ((ON_LINE.format("2"), ON_LINE.format("2/3")), ("order", "sameside"))])
+def test_the_figure_fact_that_decides_is_stated_and_needed(pair, preds):
     proofs = [proved(text) for text in pair]
-    deciding = [drawn(p, pred) for p in proofs]
+    deciding = [[s for pred in preds for s in drawn(p, pred)] for p in proofs]
     assert all(deciding), "each proof states the figure fact that decides it"
     # the two goals differ only in the configuration: their proofs differ exactly there
     assert [s["text"] for s in deciding[0]] != [s["text"] for s in deciding[1]]
@@ -67,7 +68,7 @@ def test_the_figure_fact_that_decides_is_stated_and_needed(pair, pred):
             assert any(step["index"] in s.get("figure", []) for s in proof["steps"]), "some step cites it"
             errors = check_saved(without_step(proof, step["index"]))
             assert errors, f"accepted without {step['text']}"
-            assert any("branch" in e or "without citing the order" in e for e in errors), errors
+            assert any(w in e for e in errors for w in ("branch", "without citing the order", "is not a figure fact")), errors
             assert check_saved(uncited(proof, step["index"])), f"accepted without citing {step['text']}"
 
 

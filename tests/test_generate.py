@@ -17,9 +17,10 @@ from geosolver.generate import (
 from geosolver.language import parse_problem
 from geosolver.solve import solve
 
-# The median of a triangle doubled: with F the mirror of D in A, the ratios about A, C, D, E follow.
-DOUBLED = ("a b = segment a b; c = mirror c b a; d = on_line d c a, on_bline d a c; e = midpoint e a d; "
-           "f = mirror f d a")
+# A figure our generator drew (shard 0 of the recipe's run): a square's side ab, d the midpoint
+# of ab, e the mirror of a in b; the midpoint f of cb unlocks the similar triangles acd and aec,
+# which DD + AR do not find without it.
+FIGURE = "a b = segment a b; c = psquare c a b; d = midpoint d a b; e = mirror e a b; f = midpoint f c b"
 
 
 def _with_aux(x: dict) -> str:
@@ -27,12 +28,12 @@ def _with_aux(x: dict) -> str:
 
 
 def test_an_essential_auxiliary_point_is_found_and_replays():
-    d = build_diagram(parse_problem(DOUBLED, "doubled"), 0, want_goal=False)
+    d = build_diagram(parse_problem(FIGURE, "figure"), 0, want_goal=False)
     examples = [x.record() for x in figure_theorems(d, Settings())]
     essential = [x for x in examples if x["essential"]]
-    assert essential, "the doubled median unlocks facts the figure without it does not prove"
+    assert essential, "the midpoint f unlocks facts the figure without it does not prove"
     x = essential[0]
-    assert x["aux"] == ["f = mirror f d a"]
+    assert x["aux"] == ["f = midpoint f c b"]
     # canonical names: the problem's points are a, b, c, ... in construction order
     problem = parse_problem(f"{x['problem']} ? {x['goal']}")
     assert problem.points == list("abcde")[: len(problem.points)]
@@ -41,7 +42,7 @@ def test_an_essential_auxiliary_point_is_found_and_replays():
 
 
 def test_examples_without_auxiliary_points_are_proved_from_the_problem_alone():
-    d = build_diagram(parse_problem(DOUBLED, "doubled"), 0, want_goal=False)
+    d = build_diagram(parse_problem(FIGURE, "figure"), 0, want_goal=False)
     plain = [x.record() for x in figure_theorems(d, Settings()) if not x.aux]
     assert plain
     for x in plain[:2]:

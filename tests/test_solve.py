@@ -13,8 +13,10 @@ import copy
 import json
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -211,6 +213,66 @@ def test_distance_chasing_adds_lengths_along_a_line():
     bad = copy.deepcopy(r.proof)
     bad["steps"][-1]["table"] = "ratio"  # lengths add, logs do not
     assert check_proof(bad)
+
+
+# HL congruence: legs ab = pq and hypotenuses ac = pr of two right triangles give bc = qr
+HL = ("a b = segment a b; c = on_tline c b a b; p = free p; q = eqdistance q p a b;"
+      " r = on_tline r q p q, eqdistance r p a c ? cong b c q r")
+
+
+def test_squared_lengths_chase_pythagoras():
+    r = solve(HL)
+    _solved_and_checked(r)
+    last = r.proof["steps"][-1]
+    assert last["kind"] == "ar" and last["table"] == "square"
+    for table in ("distance", "ratio"):  # lengths and their logs do not square
+        bad = copy.deepcopy(r.proof)
+        bad["steps"][-1]["table"] = table
+        assert check_proof(bad)
+    bad = copy.deepcopy(r.proof)
+    bad["steps"][-1]["uses"][0]["coefs"] = ["2"]
+    assert any("leaves" in e for e in check_proof(bad))
+
+
+@pytest.mark.parametrize("given, goal", [
+    ([("perp", (0, 1, 1, 2), None), ("rconst", (1, 2, 0, 1), Fraction(3, 4))], ("rconst", (0, 2, 0, 1), Fraction(5, 4))),
+    ([("rconst", (1, 2, 0, 1), Fraction(3, 4)), ("rconst", (0, 2, 0, 1), Fraction(5, 4))], ("perp", (0, 1, 1, 2), None)),
+])
+def test_pythagoras_and_its_converse(given, goal):
+    """A 3-4-5 triangle right-angled at b: the hypotenuse from the legs, the right angle from the sides."""
+    from ddar.facts import Fact
+
+    eng = Engine(np.array([[0.0, 0.0], [4.0, 0.0], [4.0, 3.0]]), 5.0)
+    for pred, args, value in given:
+        eng.add_premise(Fact.make(pred, args, value))
+    g = Fact.make(*goal)
+    assert eng.saturate([g], Limits(seconds=10)).status == "solved"
+    assert eng.proved[g].kind == "ar" and eng.proved[g].table == "square"
+
+
+@given(st.integers(0, 10**6))
+@settings(max_examples=25, deadline=None)
+def test_square_equations_hold_in_figures(seed):
+    """Each squared-length equation of a true fact vanishes at the figure's squared lengths."""
+    from ddar.ar import STRIDE, Translator
+    from ddar.facts import Fact
+
+    d = geosolver.diagram("a b c = triangle; h = orthocenter a b c; m = midpoint a b; d = on_circle a b"
+                          " ? perp a h b c", seed=seed % 50)
+    names = list(d.points)
+    coords = [tuple(d.points[n]) for n in names]
+    i = {n: k for k, n in enumerate(names)}
+    tr = Translator(coords)
+    facts = [Fact.make("perp", (i["a"], i["h"], i["b"], i["c"])), Fact.make("perp", (i["b"], i["h"], i["a"], i["c"])),
+             Fact.make("midp", (i["m"], i["a"], i["b"])), Fact.make("cong", (i["a"], i["b"], i["a"], i["d"])),
+             Fact.make("rconst", (i["a"], i["b"], i["m"], i["a"]), 2)]
+    for f in facts:
+        for eq in tr.equations(f, "square"):
+            value = 0.0
+            for v, c in eq.items():
+                p, q = divmod(v, STRIDE)
+                value += float(c) * ((coords[p][0] - coords[q][0]) ** 2 + (coords[p][1] - coords[q][1]) ** 2)
+            assert abs(value) < 1e-6 * d.scale**2, (f, eq, value)
 
 
 def test_adding_an_auxiliary_point_continues_from_the_closure():
