@@ -44,7 +44,7 @@ TABLE_PREDS = {"angle": ANGLE_PREDS, "ratio": RATIO_PREDS, "distance": DISTANCE_
 CONCLUDES = {
     "angle": ANGLE_PREDS,
     "ratio": RATIO_PREDS - {"midp"},
-    "distance": frozenset({"cong", "rconst"}),
+    "distance": frozenset({"cong", "rconst", "coll"}),  # coll: AB + BC = AC (three points)
     "square": frozenset({"cong", "rconst", "perp"}),
 }
 
@@ -206,10 +206,13 @@ class Translator:
 
     def target(self, f: Fact, table: str) -> Expr:
         """The one equation that proves ``f`` in a table (a three-point coll: two lines
-        through p0 agree)."""
+        through p0 agree; in the distance table, the two short sides add up to the long one,
+        the triangle inequality's equality case)."""
         if f.pred not in CONCLUDES[table]:
             raise ValueError(f"the {table} table does not prove {f.pred}")
         if table == "distance":
+            if f.pred == "coll" and len(f.args) != 3:
+                raise ValueError("AR proves coll of three points only")
             return self._distance(f)[0]
         if table == "square":
             return self._square(f)[0]

@@ -603,7 +603,7 @@ class _Checker:
             eqs = [_eq((1, _l(a[0], a[1])), (-1, _l(a[2], a[3])))]
         elif f.pred == "rconst":
             eqs = [_eq((1, _l(a[0], a[1])), (-f.value, _l(a[2], a[3])))]
-        elif target:
+        elif target and not (f.pred == "coll" and len(a) == 3):  # coll: AB + BC = AC, as for a use
             return None
         elif f.pred == "midp":
             m, p, q = a

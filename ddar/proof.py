@@ -126,7 +126,8 @@ def figure_facts(f: Fact, r: Reason, tr: Translator) -> list[FigureFact]:
     if r.kind == "union" and f.pred == "cyclic":  # points on circles through three points
         return [FigureFact("ncoll", tuple(sorted(set.intersection(*(set(g.args) for g in r.uses)))))]
     if r.kind == "ar" and r.table == "distance":
-        return [FigureFact("order", tuple(tr.along(g.args))) for g in r.uses if g.pred == "coll"]
+        lines = [g for g in (*r.uses, f) if g.pred == "coll"]  # f too: AB + BC = AC names the middle
+        return [FigureFact("order", tuple(tr.along(g.args))) for g in lines]
     if r.kind == "ar" and r.table == "angle":
         q = math.lcm(*(c.denominator for cs in r.coefs for c in cs))
         if q > 1:

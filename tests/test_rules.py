@@ -48,7 +48,7 @@ def test_bundled_rules_load():
 
 
 def test_rule_count():
-    assert len(RULES) == 79
+    assert len(RULES) == 80
 
 
 def test_default_path_is_the_bundled_file():
@@ -200,6 +200,10 @@ FIGURES: dict[str, str | tuple[str, ...]] = {
     "concyclic_from_center": "o a = segment; b = on_circle o a; c = on_circle o b; d = on_circle o c",
     "centre_from_chords": "a b c = triangle; d = on_circum a b c; p = on_bline a b, on_bline c d",
     "diameter_chord": "a b = segment; o = midpoint a b; c = on_circle o a; d = mirror c o",
+    "harmonic_quadrilateral": (
+        "k l m n = quadrangle; a = intersection_ll l m k n; b = intersection_ll k m l n;"
+        " c = intersection_ll a b m n; d = intersection_ll a b k l"
+    ),
     # a scaled copy keeps the order of the points on the line
     "ratio_resolution": "a c = segment; b = on_line a c; u = free; d = midpoint u a; e = midpoint u b; f = midpoint u c",
     "central_angle": "a b c = triangle; o = circle a b c; m = midpoint b c",
@@ -355,6 +359,10 @@ COUNTEREXAMPLES: dict[str, str] = {
         "a b = segment; c = on_line a b; d = midpoint b c; e = midpoint c a; f = midpoint a b; g = on_line a b"
     ),
     "bisector_theorem": "a b = segment; c = on_line a b; d = on_line b c",
+    "harmonic_quadrilateral": (
+        "k l = segment; m = on_line k l; n = on_line k l; a = on_line k l; b = on_line k l; c = on_line k l;"
+        " d = on_line k l"
+    ),
     "thales_ratio": "o a = segment; b = on_line o a; c = on_line o a; d = on_line o a",
     "trapezoid_ratio": "a b = segment; c = on_line a b; d = on_line a b; m = on_line a b; n = on_line a b",
     "simtri_sss": "a b = segment; c = on_line a b; u = free; p = midpoint u a; q = midpoint u b; r = midpoint u c",

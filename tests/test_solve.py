@@ -250,6 +250,27 @@ def test_pythagoras_and_its_converse(given, goal):
     assert eng.proved[g].kind == "ar" and eng.proved[g].table == "square"
 
 
+def test_lengths_that_add_up_are_collinear():
+    """AC = AB/3 and BC = 2AB/3: AC + CB = AB, so C is on segment AB (Newclid's r84), with the
+    order of the three points stated and cited."""
+    from ddar.facts import Fact
+    from ddar.proof import build_proof
+
+    eng = Engine(np.array([[0.0, 0.0], [3.0, 0.0], [1.0, 0.0]]), 3.0)
+    premises = [Fact.make("rconst", (0, 2, 0, 1), Fraction(1, 3)), Fact.make("rconst", (1, 2, 0, 1), Fraction(2, 3))]
+    for f in premises:
+        eng.add_premise(f)
+    goal = Fact.make("coll", (0, 1, 2))
+    assert eng.saturate([goal], Limits(seconds=10)).status == "solved"
+    assert eng.proved[goal].table == "distance"
+    proof = build_proof(eng.proved, [goal], ["a", "b", "c"], eng.coords, eng.scale, premises, "r84")
+    assert check_proof(proof) == []
+    assert proof["steps"][0]["text"] == "A, C, B lie on their line in this order"
+    bad = copy.deepcopy(proof)
+    bad["steps"][-1]["figure"] = []
+    assert any("without citing the order" in e for e in check_proof(bad))
+
+
 @given(st.integers(0, 10**6))
 @settings(max_examples=25, deadline=None)
 def test_square_equations_hold_in_figures(seed):
