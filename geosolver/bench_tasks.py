@@ -11,8 +11,8 @@ from geosolver.errors import GeoError
 from geosolver.language import Entry
 from geosolver.solve import DEFAULT_MODE
 
-RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "aux_clauses", "candidates", "error", "note",
-               "seed", "version")
+RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "aux_clauses", "candidates", "algebraic",
+               "error", "note", "seed", "version")
 GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
 
 
@@ -40,14 +40,15 @@ class Task:
 
 def make_record(task: Task, status: str, seconds: float, error: str | None = None,
                 proof_steps: int = 0, aux: list[str] | None = None, note: str | None = None,
-                aux_clauses: list[str] | None = None, candidates: int = 0) -> dict:
+                aux_clauses: list[str] | None = None, candidates: int = 0, algebraic: bool = False) -> dict:
     """A JSONL record, with the keys in RECORD_KEYS order (``note``: proved for the
-    configuration drawn only, see docs/PROOF_FORMAT.md)."""
+    configuration drawn only, see docs/PROOF_FORMAT.md; ``algebraic``: proved by Wu's method)."""
     from geosolver import __version__
 
     return {"name": task.name, "status": status, "seconds": round(seconds, 4), "mode": task.mode,
             "proof_steps": proof_steps, "aux": list(aux or []), "aux_clauses": list(aux_clauses or []),
-            "candidates": candidates, "error": error, "note": note, "seed": task.seed, "version": __version__}
+            "candidates": candidates, "algebraic": algebraic, "error": error, "note": note, "seed": task.seed,
+            "version": __version__}
 
 
 def solve_task(task: Task) -> dict:
@@ -62,7 +63,7 @@ def solve_task(task: Task) -> dict:
         return make_record(task, "error", time.perf_counter() - t0, error=e.format())
     r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed, max_depth=task.max_depth)
     return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux, r.to_json(False).get("note"),
-                       r.aux_clauses, r.candidates)
+                       r.aux_clauses, r.candidates, r.algebraic)
 
 
 def guarded(target: Callable[[Task], dict], task: Task, memory_mb: int = 0) -> tuple[str, dict | str]:

@@ -60,6 +60,11 @@ class Result:
     def proof_steps(self) -> int:
         return len(self.proof["steps"]) if self.proof else 0
 
+    @property
+    def algebraic(self) -> bool:
+        """Whether the proof rests on Wu's method (an algebra step) rather than rules and AR alone."""
+        return bool(self.proof) and any(s["kind"] == "algebra" for s in self.proof["steps"])
+
     def proof_text(self, notation: str = "math") -> str:
         return format_proof(self.proof, notation) if self.proof else ""
 
@@ -76,6 +81,7 @@ class Result:
             "error": self.error,
             "aux_clauses": self.aux_clauses,
             "candidates": self.candidates,
+            "algebraic": self.algebraic,
         }
         note = configuration_note(self.proof) if self.proof else ""
         if note:

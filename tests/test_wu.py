@@ -30,6 +30,8 @@ def test_classics_are_proved_and_the_certificate_checks(name):
     last = r.proof["steps"][-1]
     assert last["kind"] == "algebra" and last["certificate"]["triangular"]
     assert check_saved(r.proof) == []
+    assert r.algebraic and r.to_json(False)["algebraic"]
+    assert not geosolver.solve(CLASSICS, name=name, mode="ddar", timeout=30).algebraic
 
 
 def test_an_angle_constant_without_rational_tangent_is_not_claimed():
