@@ -17,7 +17,7 @@ import re
 from typing import Any, Callable
 
 from ddar.facts import Fact
-from ddar.polys import NoPolynomial, coordinate_name, fact_polys
+from ddar.polys import RADICALS, NoPolynomial, coordinate_name, fact_polys
 
 Monomial = tuple  # ((variable, exponent), ...) sorted by variable
 _ZERO = 1e-10  # as in geosolver/wu.py: |p| below this times the sum of its terms' sizes vanishes
@@ -179,16 +179,19 @@ class AlgebraChecker:
                 vx, vy = coordinate_name(n, k, "x"), coordinate_name(n, k, "y")
                 self.variables |= {vx, vy}
                 self.point[n] = (Poly.var(vx), Poly.var(vy))
+        self.roots = {k: Poly.var(v) for k, v in RADICALS.items()}  # sqrt(k), fixed by {"radical": k}
+        self.variables |= set(RADICALS.values())
         z0 = complex(*figure[origin])
         z1 = complex(*figure[unit]) if unit else z0 + 1
         self.at: dict[str, float] = {}
         for k, n in enumerate(names):
             z = (complex(*figure[n]) - z0) / (z1 - z0)
             self.at[coordinate_name(n, k, "x")], self.at[coordinate_name(n, k, "y")] = z.real, z.imag
+        self.at.update({v: math.sqrt(k) for k, v in RADICALS.items()})
         self.triangular: list[tuple[Poly, str]] = []
 
     def polys(self, fact: Fact) -> list:
-        return fact_polys(fact.pred, [self.point[self.names[i]] for i in fact.args], fact.value)
+        return fact_polys(fact.pred, [self.point[self.names[i]] for i in fact.args], fact.value, self.roots)
 
     def reduce(self, p: Poly, using: list[int] | None = None) -> Poly:
         """The successive pseudo-remainder of p by the set (by its polynomials ``using``)."""
@@ -221,6 +224,11 @@ class AlgebraChecker:
                                                   for i in using) or using != sorted(set(using)):
                 raise ValueError(f"reduced_by must list polynomials of the set so far, got {using!r}")
             return self.reduce(Poly.of(polys[k]), using)
+        if "radical" in how:  # sqrt(k)**2 - k: the variable stands for sqrt(k) (its value in the figure)
+            k = how["radical"]
+            if k not in self.roots:
+                raise ValueError(f"no radical sqrt({k!r}) here")
+            return self.roots[k] * self.roots[k] - k
         if "prem" in how:
             a, b = how["prem"]
             v = how.get("variable")
@@ -290,7 +298,7 @@ def check_algebra(cert: Any, goal: Fact, names: list[str], figure: dict[str, tup
                 c.add(entry)
             except ValueError as e:
                 return c.errors + [f"triangular polynomial {k}: {e}"]
-        for k, p in enumerate(fact_polys(goal.pred, [c.point[names[i]] for i in goal.args], goal.value)):
+        for k, p in enumerate(c.polys(goal)):
             r = c.reduce(p)
             if r:
                 c.errors.append(f"the goal's polynomial {k + 1} leaves a remainder of {len(r.t)} terms")

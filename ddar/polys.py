@@ -7,8 +7,11 @@ and ``*`` (and integers), so each side computes with its own arithmetic.
 
 A fact holds exactly when all its polynomials vanish.  Angles are directed
 angles between lines mod pi: the angle from u to v is t exactly when
-``cross(u, v) cos t - dot(u, v) sin t = 0``, so only constants whose sine and cosine
-are rational up to a common factor (multiples of pi/4) have polynomials here.
+``cross(u, v) cos t - dot(u, v) sin t = 0``.  Multiples of pi/4 have a rational
+(cos, sin) up to a common factor; multiples of pi/12 and pi/8 have a tangent in
+Q(sqrt 3) or Q(sqrt 2), written with a variable (``sqrt3``, ``sqrt2``) that the
+triangular set fixes by ``sqrt3**2 - 3`` (``RADICALS``); other constants have no
+polynomial here.
 """
 
 from __future__ import annotations
@@ -20,6 +23,21 @@ Point = tuple[Any, Any]  # (x, y)
 
 # angle constant (fraction of pi) -> (cos, sin) up to a common positive factor
 _ANGLES = {Fraction(0): (1, 0), Fraction(1, 4): (1, 1), Fraction(1, 2): (0, 1), Fraction(3, 4): (-1, 1)}
+# angle constant -> (p, q, k, d): its tangent is (p + q sqrt(k)) / d
+_TANGENTS = {
+    Fraction(1, 12): (2, -1, 3, 1), Fraction(1, 6): (0, 1, 3, 3), Fraction(1, 3): (0, 1, 3, 1),
+    Fraction(5, 12): (2, 1, 3, 1), Fraction(7, 12): (-2, -1, 3, 1), Fraction(2, 3): (0, -1, 3, 1),
+    Fraction(5, 6): (0, -1, 3, 3), Fraction(11, 12): (-2, 1, 3, 1),
+    Fraction(1, 8): (-1, 1, 2, 1), Fraction(3, 8): (1, 1, 2, 1), Fraction(5, 8): (-1, -1, 2, 1),
+    Fraction(7, 8): (1, -1, 2, 1),
+}
+RADICALS = {2: "sqrt2", 3: "sqrt3"}  # k -> the variable standing for sqrt(k)
+
+
+def radicals_needed(pred: str, value: Fraction | None) -> set[int]:
+    """The k whose sqrt(k) a fact's polynomials use."""
+    t = _TANGENTS.get(Fraction(value) % 1) if pred == "aconst" and value is not None else None
+    return {t[2]} if t else set()
 
 
 class NoPolynomial(ValueError):
@@ -63,8 +81,10 @@ def _concyclic(a: Point, b: Point, c: Point, d: Point):
     return _det3(rows)
 
 
-def fact_polys(pred: str, pts: Sequence[Point], value: Fraction | None = None) -> list:
-    """The polynomials whose common zeros are the figures where ``pred`` holds of ``pts``."""
+def fact_polys(pred: str, pts: Sequence[Point], value: Fraction | None = None,
+               roots: dict[int, Any] | None = None) -> list:
+    """The polynomials whose common zeros are the figures where ``pred`` holds of ``pts``
+    (``roots``: k -> the caller's variable for sqrt(k), for angles that need one)."""
     if pred == "coll":
         a, b = pts[0], pts[1]
         return [_cross(_sub(b, a), _sub(c, a)) for c in pts[2:]]
@@ -89,12 +109,16 @@ def fact_polys(pred: str, pts: Sequence[Point], value: Fraction | None = None) -
         a, b, c, d, e, f, g, h = pts
         return [_sq(a, b) * _sq(g, h) - _sq(c, d) * _sq(e, f)]
     if pred == "aconst":
-        turn = _ANGLES.get(Fraction(value) % 1)
-        if turn is None:
-            raise NoPolynomial(f"the angle constant {value}pi has no rational tangent")
-        cos, sin = turn
         u, v = _sub(pts[1], pts[0]), _sub(pts[3], pts[2])
-        return [_cross(u, v) * cos - _dot(u, v) * sin]
+        turn = _ANGLES.get(Fraction(value) % 1)
+        if turn is not None:
+            cos, sin = turn
+            return [_cross(u, v) * cos - _dot(u, v) * sin]
+        tangent = _TANGENTS.get(Fraction(value) % 1)
+        if tangent is None or tangent[2] not in (roots or {}):
+            raise NoPolynomial(f"the angle constant {value}pi has no tangent in Q, Q(sqrt 2) or Q(sqrt 3)")
+        p, q, k, d = tangent  # cos t : sin t = d : p + q sqrt(k)
+        return [_cross(u, v) * d - _dot(u, v) * (roots[k] * q + p)]
     if pred == "rconst":
         r = Fraction(value)
         return [_sq(pts[0], pts[1]) * (r.denominator**2) - _sq(pts[2], pts[3]) * (r.numerator**2)]

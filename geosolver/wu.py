@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ddar.facts import Fact
-from ddar.polys import NoPolynomial, coordinate_name, fact_polys
+from ddar.polys import RADICALS, NoPolynomial, coordinate_name, fact_polys, radicals_needed
 from ddar.predicates import PREDICATES
 from geosolver.language import Problem
 
@@ -122,17 +122,22 @@ class WuProver:
 
         self.problem, self.deadline, self.reduce_by, self.drop_roots = problem, deadline, reduce_by, drop_roots
         names = problem.points
-        gens = [coordinate_name(n, k, axis) for k, n in enumerate(names) for axis in "xy"]
+        self.clause_eqs = {n: self._equations_of(n) for n in names}
+        goals = [goal_fact(problem, g.statement) for g in problem.goals]
+        ks = sorted(set().union(*(radicals_needed(f.pred, f.value)
+                                  for f in [*goals, *(f for eqs in self.clause_eqs.values() for f in eqs)])))
+        # coordinates first (point k's are gens 2k, 2k + 1), then sqrt(k) for the angles that need it
+        gens = [coordinate_name(n, k, axis) for k, n in enumerate(names) for axis in "xy"] + [RADICALS[k] for k in ks]
         self.ring, *self.gens = ring(",".join(gens), ZZ) if gens else (None,)
         self.var_names = gens
-        self.clause_eqs = {n: self._equations_of(n) for n in names}
+        self.roots = {k: self.gens[2 * len(names) + i] for i, k in enumerate(ks)}
         free = [n for n in names if not self.clause_eqs[n]]
         if not free:
             raise Unsupported("no point of the problem is free to put at the origin")
         origin, unit = (free + [None])[:2]
         self.origin, self.unit = origin, unit
         self.figure = _Figure(coords, origin, unit)
-        self.values = [self.figure.at[n][k] for n in names for k in (0, 1)]
+        self.values = [self.figure.at[n][k] for n in names for k in (0, 1)] + [math.sqrt(k) for k in ks]
         self.point: dict[str, tuple] = {}
         self.triangular: list[tuple] = []  # (poly, variable index)
         self.steps: list[dict] = []  # how each triangular polynomial was made
@@ -145,6 +150,8 @@ class WuProver:
                 self.point[n] = (self.ring(1), self.ring(0))
             else:
                 self.point[n] = (self.gens[i], self.gens[i + 1])
+        for i, k in enumerate(ks):  # first in the set, so reduced by last
+            self._add(self.roots[k] ** 2 - k, 2 * len(names) + i, {"radical": k})
         for n in names:
             if n not in (origin, unit):
                 self._place(n)
@@ -171,7 +178,7 @@ class WuProver:
         """The fact's polynomials (zero ones kept: the certificate numbers them)."""
         names = self.problem.points
         try:
-            return fact_polys(fact.pred, [self.point[names[i]] for i in fact.args], fact.value)
+            return fact_polys(fact.pred, [self.point[names[i]] for i in fact.args], fact.value, self.roots)
         except NoPolynomial as e:
             raise Unsupported(f"{fact.text(names)}: {e}") from None
 
@@ -351,8 +358,8 @@ class WuProver:
         out = []
         for k, (f, v) in enumerate(self.triangular):
             gen = self.gens[v]
-            if f.degree(gen) == 1 and f.coeff_wrt(gen, 1).is_ground:
-                out.append(k)
+            if (f.degree(gen) == 1 and f.coeff_wrt(gen, 1).is_ground) or v >= 2 * len(self.problem.points):
+                out.append(k)  # (a radical's square is as cheap to substitute)
         return out
 
     def remainder(self, goal_poly, using: list[int] | None = None):

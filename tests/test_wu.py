@@ -34,9 +34,28 @@ def test_classics_are_proved_and_the_certificate_checks(name):
     assert not geosolver.solve(CLASSICS, name=name, mode="ddar", timeout=30).algebraic
 
 
-def test_an_angle_constant_without_rational_tangent_is_not_claimed():
-    r = geosolver.solve(CLASSICS, name="napoleon", mode="algebra", timeout=10)
-    assert r.status != "solved" and "pi/3" in (r.error or "")
+def test_angles_with_a_tangent_in_a_quadratic_field_use_its_root():
+    """Napoleon's 60 degree angles: sqrt3 is a variable, fixed first in the set by sqrt3**2 - 3
+    (the proof covers both roots: the other one turns every triangle inwards, where the theorem
+    holds too); the checker knows the radical, and refuses another in its place."""
+    r = geosolver.solve(CLASSICS, name="napoleon", mode="algebra", timeout=60)
+    assert r.status == "solved", r.error
+    first = r.proof["steps"][-1]["certificate"]["triangular"][0]
+    assert first == {"variable": "sqrt3", "poly": "sqrt3**2 - 3", "made": {"radical": 3}}
+    assert check_saved(r.proof) == []
+    bad = copy.deepcopy(r.proof)
+    bad["steps"][-1]["certificate"]["triangular"][0]["made"] = {"radical": 2}
+    assert any("not the one its provenance makes" in e for e in check_saved(bad))
+    # 22.5 degrees: sqrt2
+    octant = geosolver.solve("a b = segment a b; x = s_angle b a x 22.5, s_angle a b x -22.5; m = midpoint m a b"
+                             " ? perp x m a b", mode="algebra", timeout=30)
+    assert octant.status == "solved" and check_saved(octant.proof) == []
+
+
+def test_an_angle_constant_without_such_a_tangent_is_not_claimed():
+    r = geosolver.solve("a b = segment a b; x = s_angle b a x 36, s_angle a b x -36 ? cong x a x b",
+                        mode="algebra", timeout=10)
+    assert r.status != "solved" and "pi/5" in (r.error or "")
 
 
 def test_goals_made_false_by_swapping_a_point_are_never_proved():
