@@ -34,6 +34,7 @@ PRED_CODE = {
 # step kinds and generation modes
 TEST, SCAN, GEN = 0, 1, 2
 G_PAIR, G_PAIR_ALL, G_SET, G_SET_ALL, G_MIDP_AB, G_MIDP_REFLECT, G_MIDP_ALL, G_CIRCLE, G_TRI, G_TRI_ALL = range(10)
+G_LINES_THROUGH = 10  # coll with one point bound: the lines through it
 # distinctness groups of an atom's variables
 GROUP_PAIRS, GROUP_ALL, GROUP_TRIANGLES = 0, 1, 2
 
@@ -333,7 +334,7 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                                 new[x1], new[y1] = val[t1, 0], val[t1, 1]
                                 new[x2], new[y2] = val[t2, 0], val[t2, 1]
                                 out, k = _push(out, k, new)
-                elif mode == G_SET or mode == G_SET_ALL:
+                elif mode == G_SET or mode == G_SET_ALL or mode == G_LINES_THROUGH:
                     targets = np.empty(nv, dtype=np.int64)
                     nt = 0
                     known = np.empty(nv, dtype=np.int64)
@@ -345,7 +346,21 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                         else:
                             known[nk] = row[vars_[i]]
                             nk += 1
-                    if mode == G_SET:
+                    if mode == G_LINES_THROUGH:
+                        p = known[0]
+                        for q in range(n):
+                            lid = line[p, q]
+                            if q == p or lid < 0:
+                                continue
+                            first = True  # each line once: at its first point after p
+                            for q2 in range(q):
+                                if q2 != p and line[p, q2] == lid:
+                                    first = False
+                                    break
+                            if first:
+                                pts = line_val[line_off[lid]:line_off[lid + 1]]
+                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0])
+                    elif mode == G_SET:
                         if code == COLL:
                             lid = line[known[0], known[1]]
                             out, k = _fill_perms(out, k, row, targets, nt, line_val[line_off[lid]:line_off[lid + 1]],
@@ -542,6 +557,8 @@ def _gen_mode(a, bound: frozenset) -> tuple[int, int, int, int]:
         return (G_PAIR, x, y, c)
     if a.pred in ("coll", "cyclic"):
         known = sum(v in bound for v in set(vs))
+        if a.pred == "coll" and known == 1:
+            return (G_LINES_THROUGH, 0, 0, 0)
         return (G_SET if known >= (2 if a.pred == "coll" else 3) else G_SET_ALL, 0, 0, 0)
     if a.pred == "midp":
         m, p, q = vs

@@ -117,7 +117,7 @@ class _CompiledAtom:
                 return stats.get(f"{p}_all")
             return None
         if p == "coll":
-            return 1.0 if nb >= 2 else (stats["coll_all"] if nb == 0 else None)
+            return 1.0 if nb >= 2 else stats["coll_point"] if nb == 1 else stats["coll_all"]
         if p == "cyclic":
             return 0.5 if nb >= 3 else (stats["cyclic_all"] if nb == 0 else None)
         if p == "midp":
@@ -145,6 +145,8 @@ def _stats(ix: NumericIndex) -> dict:
         "perp_all": sum(s * s for s in dir_sizes) / 4 + 1,
         "cong_all": sum(s * s for s in len_sizes),
         "coll_all": sum(len(p) ** 3 for p in ix.lines if len(p) >= 3) + 1,
+        # ordered pairs of points sharing a line with a given point, on average
+        "coll_point": sum(len(p) * (len(p) - 1) * (len(p) - 2) for p in ix.lines) / n + 1,
         "cyclic_all": sum(len(p) ** 4 for p in ix.circles) + 1,
         "midp_all": len(ix.mid) + 1,
         "simtri_all": sum(len(v) for v in ix.similar.values()) + 1,
