@@ -423,13 +423,19 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                             new[v] = val[t, i]
                         if ok:
                             out, k = _push(out, k, new)
-                else:  # G_TRI_ALL
+                else:  # G_TRI_ALL: every pair, or those that agree with the vertices bound
                     pairs = tri_all_sim if code == SIMTRI else tri_all_con
                     for t in range(pairs.shape[0]):
                         new = row.copy()
+                        ok = True
                         for i in range(6):
-                            new[vars_[i]] = pairs[t, i]
-                        out, k = _push(out, k, new)
+                            v = vars_[i]
+                            if new[v] >= 0 and new[v] != pairs[t, i]:
+                                ok = False
+                                break
+                            new[v] = pairs[t, i]
+                        if ok:
+                            out, k = _push(out, k, new)
         rows = out[:k]
     return rows
 

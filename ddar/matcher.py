@@ -129,7 +129,8 @@ class _CompiledAtom:
         if p in ("simtri", "contri"):
             if set(self.vars[:3]) <= bound or set(self.vars[3:]) <= bound:
                 return 1.0
-            return stats[f"{p}_all"] if nb == 0 else None
+            # all pairs, those through the bound vertices kept (about 1/n of them per vertex)
+            return stats[f"{p}_all"] / stats["scan"] ** nb + 1.0
         return None
 
 def _stats(ix: NumericIndex) -> dict:
