@@ -130,7 +130,8 @@ class WuProver:
         gens = [coordinate_name(n, k, axis) for k, n in enumerate(names) for axis in "xy"] + [RADICALS[k] for k in ks]
         self.ring, *self.gens = ring(",".join(gens), ZZ) if gens else (None,)
         self.var_names = gens
-        self.roots = {k: self.gens[2 * len(names) + i] for i, k in enumerate(ks)}
+        self.first_radical = 2 * len(names)  # the index of the first sqrt(k) among the gens
+        self.roots = {k: self.gens[self.first_radical + i] for i, k in enumerate(ks)}
         free = [n for n in names if not self.clause_eqs[n]]
         if not free:
             raise Unsupported("no point of the problem is free to put at the origin")
@@ -151,7 +152,7 @@ class WuProver:
             else:
                 self.point[n] = (self.gens[i], self.gens[i + 1])
         for i, k in enumerate(ks):  # first in the set, so reduced by last
-            self._add(self.roots[k] ** 2 - k, 2 * len(names) + i, {"radical": k})
+            self._add(self.roots[k] ** 2 - k, self.first_radical + i, {"radical": k})
         for n in names:
             if n not in (origin, unit):
                 self._place(n)
@@ -358,7 +359,7 @@ class WuProver:
         out = []
         for k, (f, v) in enumerate(self.triangular):
             gen = self.gens[v]
-            if (f.degree(gen) == 1 and f.coeff_wrt(gen, 1).is_ground) or v >= 2 * len(self.problem.points):
+            if (f.degree(gen) == 1 and f.coeff_wrt(gen, 1).is_ground) or v >= self.first_radical:
                 out.append(k)  # (a radical's square is as cheap to substitute)
         return out
 
