@@ -32,7 +32,8 @@ from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
 from geosolver.language import Problem
 from geosolver.proposers import ProposalState, Proposer
-from geosolver.proposers.heuristic import HeuristicProposer
+from geosolver.proposers.heuristic import HeuristicProposer, fresh_name
+from geosolver.symmetry import mirrors, symmetries
 
 CANDIDATE_SECONDS = 20.0  # at most, for one candidate's saturation
 ROOT_PROPOSALS = 4000  # candidates proposed for the problem itself (one auxiliary point)
@@ -62,6 +63,7 @@ class Tree:
         self.problem, self.seed, self.max_depth = problem, seed, max_depth
         self.nodes: dict[tuple[str, ...], Node] = {(): root}
         self.proposer = proposer or HeuristicProposer()
+        self.symmetries = symmetries(problem)
 
     def node(self, path: tuple[str, ...], seconds: float) -> Node:
         got = self.nodes.get(path)
@@ -79,6 +81,26 @@ class Tree:
             return [c.clause for c in self.proposer.propose(ProposalState(node.diagram), k)]
         except Exception:  # noqa: BLE001 -- a state that fails is one the search goes without
             return []
+
+    def attempts(self, path: tuple[str, ...], seconds: float) -> list[dict]:
+        """Try a candidate path and, when it is one point that does not solve, its mirror images
+        under the problem's symmetries (``geosolver/symmetry.py``) as a second point beside it."""
+        outs = [self.attempt(path, seconds)]
+        if (self.symmetries and len(path) == 1 and len(path) < self.max_depth
+                and outs[0]["status"] in ("saturated", "timeout")):
+            try:
+                images = self.mirrors(path, seconds)
+            except Exception:  # noqa: BLE001 -- a mirror that cannot be formed is one not tried
+                images = []
+            outs += [self.attempt(path + (m,), seconds) for m in images]
+        return outs
+
+    def mirrors(self, path: tuple[str, ...], seconds: float) -> list[str]:
+        """The last clause of ``path`` under each symmetry of the problem, a fresh point named."""
+        node = self.node(path, seconds)
+        clause = node.diagram.problem.clauses[-1]
+        name = fresh_name(set(node.diagram.points))
+        return mirrors(clause, self.symmetries, name)
 
     def attempt(self, path: tuple[str, ...], seconds: float) -> dict:
         """Try one candidate path: its status, and its proof or its score."""
@@ -142,9 +164,9 @@ def _init_worker(memory_mb: int) -> None:
         pass
 
 
-def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> dict:
+def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> list[dict]:
     path, seconds = task
-    return _TREE.attempt(path, seconds)
+    return _TREE.attempts(path, seconds)
 
 
 def make_proposer(mode: str) -> Proposer:
@@ -252,8 +274,9 @@ def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: i
                 if out["proof"] is not None:
                     _finish(result, t0, "solved", out["proof"], out["aux"], list(out["path"]))
                     return "solved"
-                if out["status"] in ("saturated", "timeout") and depth < max_depth:
-                    scored[depth].append((-out["score"], len(scored[depth]), out["path"]))
+                at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
+                if out["status"] in ("saturated", "timeout") and at < max_depth:
+                    scored[at].append((-out["score"], len(scored[at]), out["path"]))
             if depth < max_depth:
                 frontier = []
                 for _, _, path in sorted(scored[depth])[: BEAM << widen]:
@@ -280,7 +303,7 @@ def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
             if time.perf_counter() > deadline:
                 yield None
                 return
-            yield tree.attempt(path, seconds())
+            yield from tree.attempts(path, seconds())
         return
     todo = iter(tasks)
     window: deque = deque()
@@ -298,10 +321,11 @@ def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
         if left <= 0:
             yield None
             return
-        # a candidate may first rebuild its parent states (one limit each), then try itself
-        limit = CANDIDATE_SECONDS * len(path) + LOST_SECONDS
+        # a candidate may first rebuild its parent states (one limit each), then try itself and
+        # its mirror images
+        limit = CANDIDATE_SECONDS * (len(path) + 1 + len(tree.symmetries)) + LOST_SECONDS
         try:
-            yield pending.get(timeout=min(left, limit))
+            yield from pending.get(timeout=min(left, limit))
         except mp.TimeoutError:
             if time.perf_counter() >= deadline:
                 yield None

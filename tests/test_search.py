@@ -181,7 +181,7 @@ def _dies_on_second(task):
     path, seconds = task
     if path[-1] == _dies_on_second.clause:
         os._exit(9)
-    return search_module._TREE.attempt(path, seconds)
+    return search_module._TREE.attempts(path, seconds)
 
 
 def test_a_worker_that_dies_costs_its_candidate_not_the_search(monkeypatch):

@@ -13,7 +13,8 @@ Candidates are ranked by a cheap score: constructions on the goal's points
 first, then those near them (sharing a line or circle with them), then the
 rest; within a score, simpler constructions first.  They are placed in the
 figure (``geosolver.diagram.extend_diagram``): a clause that cannot be placed,
-lands on an existing point, or lands where an earlier candidate did, is dropped.
+lands on an existing point, or lands where an earlier candidate did (on the same
+circle, for second intersections), is dropped.
 """
 
 from __future__ import annotations
@@ -47,11 +48,18 @@ def fresh_name(taken) -> str:
 
 def figure_objects(state: ProposalState) -> tuple[list[tuple[str, str]], list[tuple[str, ...]], list[tuple[str, str]]]:
     """The lines (as two points each), circles through three known points, and circles with a
-    known centre (centre, a point on it) that the problem's facts speak of."""
+    known centre (centre, a point on it) that the problem's facts speak of; and the circles
+    through three points of a clause that places several at once (the circumcircle of the
+    problem's triangle, of three of its quadrangle's vertices), the classic circle to meet
+    lines with even where no fact names it."""
     problem = state.diagram.problem
     lines: dict[frozenset, tuple[str, str]] = {}
     circles: dict[frozenset, tuple[str, ...]] = {}
     centred: dict[tuple, tuple[str, str]] = {}
+    for clause in problem.clauses:
+        if len(clause.names) >= 3:
+            for t in itertools.combinations(clause.names, 3):
+                circles.setdefault(frozenset(t), t)
     for s in [*problem.premises(), *(g.statement for g in problem.goals)]:
         p = s.points
         if s.pred == "coll":
@@ -144,7 +152,7 @@ class HeuristicProposer:
                         key=lambda t: (-score(t[1][0], t[1][2], goal, near), t[0]))
         name = fresh_name(set(d.points))
         grid = 1e-7 * d.scale  # two ways to one point agree far closer than this
-        seen: set[tuple[int, int]] = set()
+        seen: set[tuple] = set()
         out: list[Candidate] = []
         for tries, (_, (kind, template, inputs)) in enumerate(ranked):
             if len(out) >= k or tries >= self.max_tries:
@@ -155,9 +163,12 @@ class HeuristicProposer:
             except GeoError:
                 continue
             xy = dx.points[name]
-            cell = (round(float(xy[0]) / grid), round(float(xy[1]) / grid))
+            # the same point as a better-ranked candidate is a duplicate, unless it is put on
+            # another circle: that it lies on both is a fact the engine may have no way to find
+            circle = frozenset(inputs[1:]) if kind == "second_intersection" else None
+            cell = (round(float(xy[0]) / grid), round(float(xy[1]) / grid), circle)
             if cell in seen:
-                continue  # the same point as a better-ranked candidate
+                continue
             seen.add(cell)
             out.append(Candidate(clause, name, kind, score(kind, inputs, goal, near)))
         return out
