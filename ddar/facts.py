@@ -8,10 +8,11 @@ same, so every fact is stored in the least of its equivalent spellings.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import permutations
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -139,3 +140,49 @@ class Fact:
             v = self.value
             parts.append(format_angle(v) if self.pred == "aconst" else str(v))
         return " ".join(parts)
+
+
+def symmetries(families: Sequence[set[Fact]], n: int, limit: int = 4,
+               kept: Callable[[Fact, list[int], set[Fact]], bool] | None = None,
+               max_steps: int = 50_000) -> list[list[int]]:
+    """Up to ``limit`` permutations of the ids ``0..n-1``, other than the identity, that map
+    every fact of each family to a fact of the same family (``kept(f, perm, family)`` decides,
+    if given: a reflection may turn an angle constant the other way).  A backtracking search
+    in id order, each fact tested once its largest id has an image, an id only sent to ids in
+    as many facts of each kind; at most ``max_steps`` assignments are tried."""
+    def image_in(f: Fact, perm: list[int], family: set[Fact]) -> bool:
+        return Fact.make(f.pred, [perm[a] for a in f.args], f.value) in family
+
+    test = kept or image_in
+    due: list[list[tuple[Fact, set[Fact]]]] = [[] for _ in range(n)]
+    signature = [Counter() for _ in range(n)]
+    for k, family in enumerate(families):
+        for f in family:
+            due[max(f.args)].append((f, family))
+            for a in set(f.args):
+                signature[a][(f.pred, k)] += 1
+    perm = [-1] * n
+    used = [False] * n
+    found: list[list[int]] = []
+    steps = 0
+
+    def extend(k: int) -> bool:
+        nonlocal steps
+        if k == n:
+            if any(perm[i] != i for i in range(n)):
+                found.append(list(perm))
+            return len(found) >= limit
+        for j in range(n):
+            if used[j] or signature[j] != signature[k]:
+                continue
+            steps += 1
+            if steps > max_steps:
+                return True
+            perm[k], used[j] = j, True
+            if all(test(f, perm, family) for f, family in due[k]) and extend(k + 1):
+                return True
+            perm[k], used[j] = -1, False
+        return False
+
+    extend(0)
+    return found

@@ -28,7 +28,7 @@ from typing import Callable
 import numpy as np
 
 from ddar import join_kernel
-from ddar.facts import Fact
+from ddar.facts import Fact, symmetries
 from ddar.numeric_index import NumericIndex
 from ddar.rules import Atom, Rule
 
@@ -231,6 +231,72 @@ def plan_rule(rule: Rule, ix: NumericIndex, stats: dict, bound0: frozenset[int] 
     return Plan(rule, len(variables), join_kernel.plan_arrays(steps, atoms, bound0), facts, concls, work)
 
 
+def _needs(rule: Rule) -> list[frozenset[str]]:
+    """What a point must be in the figure to stand for each of the rule's variables (its atoms
+    over that variable, as relations a point may be in or not): 'line' (on a line of three
+    points), 'circle' (on a circle of four), 'mid' (a midpoint), 'end' (an end of a segment
+    whose midpoint is a point), 'tri' / 'ctri' (a vertex of a similar / congruent pair)."""
+    out: list[set[str]] = [set() for _ in rule.variables]
+    index = {v: i for i, v in enumerate(rule.variables)}
+    for a in (*rule.premises, *rule.conclusions):
+        distinct = len(set(a.args))
+        for k, v in enumerate(a.args):
+            need = out[index[v]]
+            if a.pred == "coll" and distinct >= 3:
+                need.add("line")
+            elif a.pred == "cyclic" and distinct >= 4:
+                need.add("circle")
+            elif a.pred == "midp":
+                need.add("mid" if k == 0 else "end")
+            elif a.pred in ("simtri", "contri"):
+                need.add("tri" if a.pred == "simtri" else "ctri")
+    return [frozenset(n) for n in out]
+
+
+def _relations(ix: NumericIndex, points: range) -> dict[int, set[str]]:
+    """The relations of ``_needs`` each of ``points`` is in."""
+    lines = {p for pts in ix.lines if len(pts) >= 3 for p in pts}
+    circles = {p for pts in ix.circles for p in pts}
+    mids = set(ix.mid.values())
+    ends = {p for pair in ix.mid for p in pair}
+    tri = {p for t in ix.similar for p in t}
+    ctri = {p for t in ix.congruent for p in t}
+    return {p: {name for name, group in (("line", lines), ("circle", circles), ("mid", mids), ("end", ends),
+                                         ("tri", tri), ("ctri", ctri)) if p in group} for p in points}
+
+
+_NEEDS: dict[Rule, list[frozenset[str]]] = {}  # rule -> _needs, computed once
+
+
+def _pinned_variables(rule: Rule) -> list[int]:
+    """One variable of each orbit of the rule's symmetries (renamings of its variables that
+    keep its premises and each of its conclusions, ``ddar.facts.symmetries``).  An instance with
+    a new point at a variable, renamed by a symmetry, is one with the point at the orbit's
+    first variable and the same premises and conclusions: pinning that one finds it."""
+    variables = list(rule.variables)
+    index = {v: i for i, v in enumerate(variables)}
+
+    def fact(a: Atom) -> Fact:
+        return Fact.make(a.pred, [index[v] for v in a.args], a.value)
+
+    families = [{fact(a) for a in rule.premises}, *({fact(c)} for c in rule.conclusions)]
+    orbit = list(range(len(variables)))
+
+    def root(v: int) -> int:
+        while orbit[v] != v:
+            v = orbit[v]
+        return v
+
+    for perm in symmetries(families, len(variables), limit=16):
+        for v, w in enumerate(perm):
+            a, b = root(v), root(w)
+            orbit[max(a, b)] = min(a, b)
+    return [v for v in range(len(variables)) if root(v) == v]
+
+
+_PINNED: dict[Rule, list[int]] = {}  # rule -> _pinned_variables, computed once
+
+
 def instances(
     rules: list[Rule], ix: NumericIndex, keep: Callable[[Instance], bool] | None = None, deadline: float | None = None,
     new_from: int = 0, plans: dict | None = None,
@@ -247,6 +313,7 @@ def instances(
     seen: set = set()
     memo: dict = {}
     runs: list[tuple[Plan, np.ndarray | None]] = []
+    relations: dict[int, set[str]] | None = None
     for rule in rules:
         if not new_from:
             stats = stats or _stats(ix)
@@ -265,9 +332,23 @@ def instances(
         if isinstance(choice, Plan):
             runs.append((choice, None))
             continue
-        for v, plan in enumerate(choice):
-            init = np.full((ix.n - new_from, plan.nvars), -1, dtype=np.int64)
-            init[:, v] = np.arange(new_from, ix.n)
+        # a new point starts a pinned plan only if it is in every relation the variable needs
+        # (on a line of three points for a coll, ...): most plans end before the kernel
+        if relations is None:
+            relations = _relations(ix, range(new_from, ix.n))
+        needs = _NEEDS.get(rule)
+        if needs is None:
+            needs = _NEEDS[rule] = _needs(rule)
+        pinned = _PINNED.get(rule)
+        if pinned is None:
+            pinned = _PINNED[rule] = _pinned_variables(rule)
+        for v in pinned:
+            plan = choice[v]
+            starts = [p for p in range(new_from, ix.n) if needs[v] <= relations[p]]
+            if not starts:
+                continue
+            init = np.full((len(starts), plan.nvars), -1, dtype=np.int64)
+            init[:, v] = starts
             runs.append((plan, init))
     found_rows: list[tuple[Plan, np.ndarray]] = []
     for start in range(0, len(runs), _BATCH):

@@ -7,7 +7,11 @@ resumed: only the rule instances that name the new point are matched
 (``ddar/engine.py``).  Candidates are tried best first, in worker processes
 when there are several; a state that is not solved is scored (how many new facts
 speak of the goal's points) and the best are expanded again, up to ``max_depth``
-auxiliary points (a beam).  The proposer is the heuristics' (``search``), the
+auxiliary points (a beam).  A one-point candidate that does not solve is
+followed at once, in the same worker, by its mirror images under the problem's
+symmetries (``geosolver/symmetry.py``): a symmetric figure often needs the same
+construction on both sides, and the beam rarely keeps the first half of such a
+pair.  The proposer is the heuristics' (``search``), the
 model's (``neural``), or both as phases of one search (``full``: the model's for
 at most ``MODEL_SHARE`` of the time left, then the heuristics'; nothing is tried
 twice).

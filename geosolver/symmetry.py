@@ -18,13 +18,11 @@ proved or dropped, never trusted.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ddar.facts import Fact
+from ddar.facts import symmetries as fact_symmetries
 from geosolver.language import Clause, Problem, renamed_clause
 
 _ORIENTATION = ("sameclock", "sameside")
-MAX_STEPS = 50_000  # assignments tried at most: the search for symmetries is a small part of a solve
 
 
 def _facts(problem: Problem, index: dict[str, int]) -> tuple[set[Fact], set[Fact]]:
@@ -35,60 +33,21 @@ def _facts(problem: Problem, index: dict[str, int]) -> tuple[set[Fact], set[Fact
     return premises, goals
 
 
-def _image(f: Fact, perm: list[int]) -> Fact:
-    return Fact.make(f.pred, [perm[a] for a in f.args], f.value)
-
-
 def _kept(f: Fact, perm: list[int], facts: set[Fact]) -> bool:
-    if _image(f, perm) in facts:
+    args = [perm[a] for a in f.args]
+    if Fact.make(f.pred, args, f.value) in facts:
         return True
-    if f.pred == "aconst":  # a reflection turns the angle the other way
-        return Fact.make(f.pred, [perm[a] for a in f.args], -f.value) in facts
-    return False
+    # a reflection turns an angle the other way
+    return f.pred == "aconst" and Fact.make(f.pred, args, -f.value) in facts
 
 
 def symmetries(problem: Problem, limit: int = 4) -> list[dict[str, str]]:
     """Up to ``limit`` renamings of the problem's points, other than the identity, that map its
     facts onto its facts and its goals onto its goals (in the order a search finds them)."""
     names = problem.points
-    n = len(names)
     index = {p: i for i, p in enumerate(names)}
-    premises, goals = _facts(problem, index)
-    everything = [(f, premises) for f in premises] + [(f, goals) for f in goals]
-    # each fact is tested once its last point (in the problem's order) has an image
-    due: list[list[tuple[Fact, set[Fact]]]] = [[] for _ in range(n)]
-    for f, family in everything:
-        due[max(f.args)].append((f, family))
-    # a point can only go to a point in as many facts of each kind
-    signature = [Counter() for _ in range(n)]
-    for f, family in everything:
-        for a in set(f.args):
-            signature[a][(f.pred, family is goals)] += 1
-    perm = [-1] * n
-    used = [False] * n
-    found: list[dict[str, str]] = []
-    steps = 0
-
-    def extend(k: int) -> bool:
-        nonlocal steps
-        if k == n:
-            if any(perm[i] != i for i in range(n)):
-                found.append({names[i]: names[perm[i]] for i in range(n)})
-            return len(found) >= limit
-        for j in range(n):
-            if used[j] or signature[j] != signature[k]:
-                continue
-            steps += 1
-            if steps > MAX_STEPS:
-                return True
-            perm[k], used[j] = j, True
-            if all(_kept(f, perm, family) for f, family in due[k]) and extend(k + 1):
-                return True
-            perm[k], used[j] = -1, False
-        return False
-
-    extend(0)
-    return found
+    perms = fact_symmetries(_facts(problem, index), len(names), limit, _kept)
+    return [{names[i]: names[j] for i, j in enumerate(perm)} for perm in perms]
 
 
 def _clause_facts(clause: Clause, rename: dict[str, str], index: dict[str, int]) -> set[Fact]:

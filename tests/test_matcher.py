@@ -73,3 +73,29 @@ def test_every_rule_compiles_to_a_plan_that_binds_all_its_variables():
         tested = {id(x) for kind, x in steps if kind == "test"}
         generated = [x for kind, x in steps if kind == "gen"]
         assert all(id(x) in tested for x in generated), rule.name  # generation is loose: test after
+
+
+def test_a_symmetric_rule_is_pinned_at_one_variable_of_each_orbit():
+    from ddar.matcher import _pinned_variables
+
+    rules = {r.name: r for r in load_rules(REPO / "ddar" / "rules.txt")}
+    # AB/AC = DE/DF along two lines: the triples ABC and DEF trade places
+    ratio = rules["ratio_resolution"]
+    assert [ratio.variables[v] for v in _pinned_variables(ratio)] == ["A", "B", "C"]
+    # four points on a circle, two equal inscribed angles: the points trade places in pairs
+    assert len(_pinned_variables(rules["inscribed_angle"])) < len(rules["inscribed_angle"].variables)
+    # every rule keeps a variable of each orbit: at least one, never more than it has
+    assert all(1 <= len(_pinned_variables(r)) <= len(r.variables) for r in rules.values())
+
+
+def test_fact_symmetries_keep_each_family():
+    from ddar.facts import Fact, symmetries
+
+    # the premises coll 0 1 2, coll 0 3 4 and the goal para 1 3 2 4 (a Thales figure)
+    premises = {Fact.make("coll", [0, 1, 2]), Fact.make("coll", [0, 3, 4])}
+    goal = {Fact.make("para", [1, 3, 2, 4])}
+    found = symmetries([premises, goal], 5, limit=8)
+    assert [0, 3, 4, 1, 2] in found  # the two lines trade places
+    assert all(p != list(range(5)) for p in found)
+    # with the goal para 1 4 2 3 instead, swapping the lines is still one; 1 <-> 2 alone is not
+    assert [0, 2, 1, 3, 4] not in symmetries([premises, {Fact.make("para", [1, 4, 2, 3])}], 5, limit=8)
