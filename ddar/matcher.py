@@ -304,9 +304,10 @@ def instances(
     """All instances of ``rules`` the figure satisfies, without repeats (those found by
     ``deadline``, a ``time.perf_counter()`` value, if matching runs out of time).  With
     ``new_from``, only the instances that bind some point numbered ``new_from`` or more
-    (the points added since the last match), found semi-naively: each variable in turn is
-    bound to the new points before the join starts, or the whole join with the old bindings
-    dropped, whichever the figure's fan-outs say is less work.  ``plans`` caches that choice
+    (the points added since the last match), found semi-naively: each variable in turn (one
+    of each orbit of the rule's symmetries) is bound to the new points that can stand for it
+    before the join starts, or the whole join with the old bindings dropped, whichever the
+    figure's fan-outs say is less work.  ``plans`` caches that choice
     and its plans across calls (a plan depends on the figure only through its speed)."""
     stats: dict | None = None  # the figure's fan-outs, measured when a plan is made
     out: list[Instance] = []
@@ -321,12 +322,16 @@ def instances(
             continue
         # semi-naive: each variable in turn bound to each new point, the rest joined as usual;
         # or, where the figure says that costs more, the whole join with old rows dropped
+        pinned = _PINNED.get(rule)
+        if pinned is None:
+            pinned = _PINNED[rule] = _pinned_variables(rule)
         choice = plans.get(rule.name) if plans is not None else None
         if choice is None:
             stats = stats or _stats(ix)
             full = plan_rule(rule, ix, stats)
-            pinned = [plan_rule(rule, ix, stats, frozenset({v})) for v in range(len(rule.variables))]
-            choice = pinned if sum(p.work for p in pinned) < full.work else full
+            choice = {v: plan_rule(rule, ix, stats, frozenset({v})) for v in pinned}
+            if sum(p.work for p in choice.values()) >= full.work:
+                choice = full
             if plans is not None:
                 plans[rule.name] = choice
         if isinstance(choice, Plan):
@@ -339,11 +344,7 @@ def instances(
         needs = _NEEDS.get(rule)
         if needs is None:
             needs = _NEEDS[rule] = _needs(rule)
-        pinned = _PINNED.get(rule)
-        if pinned is None:
-            pinned = _PINNED[rule] = _pinned_variables(rule)
-        for v in pinned:
-            plan = choice[v]
+        for v, plan in choice.items():
             starts = [p for p in range(new_from, ix.n) if needs[v] <= relations[p]]
             if not starts:
                 continue
