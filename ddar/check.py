@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from ddar.facts import Fact
-from ddar.figure_facts import CHECK_PREDS, FIGURE_PREDS, FigureFact
+from ddar.figure_facts import CHECK_PREDS, FIGURE_PREDS, FigureFact, former_texts
 from ddar.predicates import PREDICATES, distinct_groups
 from ddar.rules import Atom, Rule, load_rules, parse_value
 
@@ -405,7 +405,7 @@ class _Checker:
                 return
             if not drawn.holds(self.coords, self.scale):
                 self.err(f"{where}: {drawn.text(self.names)} is false in the problem's figure")
-            if step.get("text") != drawn.text(self.names):
+            if step.get("text") not in (drawn.text(self.names), *former_texts(drawn.json(self.names))):
                 self.err(f"{where}: its text {step.get('text')!r} is not its figure fact, {drawn.text(self.names)!r}")
             self.figures[pos] = drawn
             return

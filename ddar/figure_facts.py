@@ -115,7 +115,11 @@ _TEXT = {
     "nperp": "{0}{1} is not perpendicular to {2}{3}",
     "diff": "{0} ≠ {1}",
     "sameclock": "{0}{1}{2} and {3}{4}{5} turn the same way",
-    "sameside": "∠{1}{0}{2} and ∠{4}{3}{5} are both acute or both obtuse",
+    "sameside": "∠{1}{0}{2} and ∠{4}{3}{5} are both under 90° or both over 90°",
+}
+# what a figure fact read before (proofs saved then still verify)
+_FORMER_TEXT = {
+    "sameside": "∠{1}{0}{2} and ∠{4}{3}{5} are both acute or both obtuse",  # read oddly for 0° and 180°
 }
 
 
@@ -126,6 +130,14 @@ def figure_text(obj: dict) -> str:
         low, high = (Fraction(v) for v in obj["value"])
         return f"{format_angle(low)} < {_angle_text(obj['points'])} < {format_angle(high)}"
     return _TEXT[pred].format(*pts, seq=", ".join(pts))
+
+
+def former_texts(obj: dict) -> list[str]:
+    """How the figure fact read in earlier versions, if differently: a saved proof's step may
+    say it so."""
+    pts = [_name(p) for p in obj["points"]]
+    old = _FORMER_TEXT.get(obj["pred"])
+    return [old.format(*pts, seq=", ".join(pts))] if old else []
 
 
 def branch_fact(angle: tuple[int, ...], constant: Fraction, q: int) -> FigureFact:

@@ -162,7 +162,7 @@ def test_each_kind_of_figure_fact_in_numbers():
         (FigureFact("nperp", (0, 1, 0, 3)), False, "AB is not perpendicular to AD"),
         (FigureFact("sameclock", (0, 1, 3, 0, 1, 4)), True, "ABD and ABE turn the same way"),
         (FigureFact("sameclock", (0, 1, 3, 1, 0, 4)), False, None),
-        (FigureFact("sameside", (1, 0, 2, 4, 3, 1)), True, "∠ABC and ∠DEB are both acute or both obtuse"),
+        (FigureFact("sameside", (1, 0, 2, 4, 3, 1)), True, "∠ABC and ∠DEB are both under 90° or both over 90°"),
         (FigureFact("sameside", (1, 0, 2, 0, 1, 2)), False, None),  # b is inside ac, a is not inside bc
         (FigureFact("diff", (0, 1)), True, "A ≠ B"),
         # the angle from ab to ae is pi/4

@@ -106,3 +106,22 @@ def test_a_damaged_file_is_bad_input(tmp_path, capsys, content):
 def test_a_missing_file_is_bad_input(tmp_path, capsys):
     code, out = run(capsys, tmp_path / "none.json")
     assert code == 2 and "no such file" in out
+
+
+def test_a_figure_fact_in_its_former_wording_still_verifies():
+    """Proofs saved before a figure fact was reworded ('both acute or both obtuse', which read
+    oddly for straight angles) verify; a text that says another fact does not."""
+    from geosolver.verify import check_saved
+
+    r = solve(CLASSICS, "orthic_cyclic", mode="ddar", timeout=30)
+    proof = r.proof
+    (pos, step), = [(k, s) for k, s in enumerate(proof["steps"]) if s.get("kind") == "figure"
+                    and s["fact"]["pred"] == "sameside"]
+    assert step["text"].endswith("are both under 90° or both over 90°")
+    assert check_saved(proof) == []
+    old = copy.deepcopy(proof)
+    old["steps"][pos]["text"] = step["text"].replace("both under 90° or both over 90°", "both acute or both obtuse")
+    assert check_saved(old) == []
+    wrong = copy.deepcopy(proof)
+    wrong["steps"][pos]["text"] = step["text"].replace("∠", "∡", 1)
+    assert any("is not its figure fact" in e for e in check_saved(wrong))
