@@ -9,7 +9,7 @@ when there are several; a state that is not solved is scored (how many new facts
 speak of the goal's points) and the best are expanded again, up to ``max_depth``
 auxiliary points (a beam).  A one-point candidate that does not solve is
 followed at once, in the same worker, by its mirror images under the problem's
-symmetries (``geosolver/symmetry.py``): a symmetric figure often needs the same
+symmetries when it added facts on the goal's points (``geosolver/symmetry.py``): a symmetric figure often needs the same
 construction on both sides, and the beam rarely keeps the first half of such a
 pair.  The proposer is the heuristics' (``search``), the
 model's (``neural``), or both as phases of one search (``full``: the model's for
@@ -87,11 +87,14 @@ class Tree:
             return []
 
     def attempts(self, path: tuple[str, ...], seconds: float) -> list[dict]:
-        """Try a candidate path and, when it is one point that does not solve, its mirror images
-        under the problem's symmetries (``geosolver/symmetry.py``) as a second point beside it."""
+        """Try a candidate path and, when it is one point that does not solve but adds facts on
+        the goal's points, its mirror images under the problem's symmetries
+        (``geosolver/symmetry.py``) as a second point beside it: the first half of a symmetric
+        pair moves the figure towards the goal (measured: it did on IMO 2019 P2 and 2020 P1),
+        and trying every candidate's mirror would double a symmetric problem's search."""
         outs = [self.attempt(path, seconds)]
         if (self.symmetries and len(path) == 1 and len(path) < self.max_depth
-                and outs[0]["status"] in ("saturated", "timeout")):
+                and outs[0]["status"] in ("saturated", "timeout") and outs[0]["score"] > 0):
             try:
                 images = self.mirrors(path, seconds)
             except Exception:  # noqa: BLE001 -- a mirror that cannot be formed is one not tried

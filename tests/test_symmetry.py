@@ -58,13 +58,18 @@ def test_the_search_tries_a_candidate_and_its_mirror_in_one_task():
     root = Node((), d, e, engine, engine.saturate(e.goals).status)
     assert root.status == "saturated"
     tree = Tree(problem, 0, root, max_depth=2)
-    outs = tree.attempts(("x = foot x a b c",), 10.0)  # not enough on its own
-    assert [o["path"] for o in outs] == [("x = foot x a b c",), ("x = foot x a b c", "y = foot y b c d"),
-                                         ("x = foot x a b c", "y = foot y c d a"),
-                                         ("x = foot x a b c", "y = foot y d a b")]
-    assert outs[0]["status"] == "saturated" and all(o["error"] is None for o in outs)
+    # the foot from a to pq: not enough on its own, but it adds facts on the goal's points
+    outs = tree.attempts(("x = foot x a p q",), 10.0)
+    assert [o["path"] for o in outs] == [("x = foot x a p q",), ("x = foot x a p q", "y = foot y b q r"),
+                                         ("x = foot x a p q", "y = foot y c r s"),
+                                         ("x = foot x a p q", "y = foot y d s p")]
+    assert outs[0]["status"] == "saturated" and outs[0]["score"] > 0
+    assert all(o["error"] is None for o in outs)
+    # a candidate that adds nothing on the goal's points is not worth its mirrors
+    lone = tree.attempts(("x = foot x a b c",), 10.0)
+    assert len(lone) == 1 and lone[0]["status"] == "saturated" and lone[0]["score"] == 0
     # at the depth limit there is no room for a mirror
-    assert len(Tree(problem, 0, root, max_depth=1).attempts(("x = foot x a b c",), 10.0)) == 1
+    assert len(Tree(problem, 0, root, max_depth=1).attempts(("x = foot x a p q",), 10.0)) == 1
 
 
 def test_imo_2019_p2_needs_a_point_and_its_mirror(anchors):
