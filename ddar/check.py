@@ -596,15 +596,16 @@ class _Checker:
         """Equations of a fact in the distance table (variables l(pq) are lengths here, not
         logs).  Lengths add up along a line in the order of its points that a cited figure fact
         states (``orders``: point set -> points in order).  With ``target``, the one equation a
-        conclusion stands for (cong and rconst only)."""
+        conclusion stands for (cong, rconst, or a coll of three points)."""
         a, one = f.args, Fraction(1)
+        # what the table concludes: cong, rconst, and three points in their order (AB + BC = AC)
+        if target and not (f.pred in ("cong", "rconst") or (f.pred == "coll" and len(a) == 3)):
+            return None
         eqs: list[Eq] | None = None
         if f.pred == "cong":
             eqs = [_eq((1, _l(a[0], a[1])), (-1, _l(a[2], a[3])))]
         elif f.pred == "rconst":
             eqs = [_eq((1, _l(a[0], a[1])), (-f.value, _l(a[2], a[3])))]
-        elif target and not (f.pred == "coll" and len(a) == 3):  # coll: AB + BC = AC, as for a use
-            return None
         elif f.pred == "midp":
             m, p, q = a
             eqs = [_eq((1, _l(m, p)), (-1, _l(m, q))), _eq((1, _l(m, p)), (1, _l(m, q)), (-1, _l(p, q)))]
