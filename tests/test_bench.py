@@ -22,6 +22,7 @@ from geosolver.bench import (
     summary_table,
 )
 from geosolver.cli import main
+from geosolver.solve import DEFAULT_MODE
 from geosolver.language import Entry, find_entries
 from tests.conftest import REPO
 
@@ -80,7 +81,7 @@ def test_full_run_writes_one_record_per_problem(full_run, suite):
     assert sorted(r["name"] for r in records) == sorted(NAMES)
     for r in records:
         assert list(r) == list(RECORD_KEYS)
-        assert r["mode"] == "search" and r["seed"] == 0 and r["version"] == __version__  # the default: the strongest
+        assert r["mode"] == DEFAULT_MODE == "full" and r["seed"] == 0 and r["version"] == __version__  # the default: the strongest
     by_name = {r["name"]: r for r in records}
     for n in SOLVABLE:
         assert by_name[n]["status"] == "solved" and by_name[n]["proof_steps"] > 0 and by_name[n]["error"] is None
@@ -159,7 +160,7 @@ def test_names_filter_and_a_line_cut_short(suite, tmp_path, capsys):
         (["no/such/suite.txt"], "no such problem file"),
         (["{suite}", "--names", "orthocentre"], "no problem named 'orthocentre'"),
         (["{suite}", "--out", "{existing}"], "pass --resume"),
-        (["{suite}", "--out", "{existing}", "--resume", "--seed", "3"], "seed 0, this run asks mode 'search' and seed 3"),
+        (["{suite}", "--out", "{existing}", "--resume", "--seed", "3"], "seed 0, this run asks mode 'full' and seed 3"),
         (["{suite}", "--workers", "0"], "--workers must be at least 1"),
         (["{suite}", "--timeout", "0"], "--timeout must be a positive number"),
         (["imo-ag-30"], "GEOSOLVER_DATA"),
