@@ -265,9 +265,6 @@ def _relations(ix: NumericIndex, points: range) -> dict[int, set[str]]:
                                          ("tri", tri), ("ctri", ctri)) if p in group} for p in points}
 
 
-_NEEDS: dict[Rule, list[frozenset[str]]] = {}  # rule -> _needs, computed once
-
-
 def _pinned_variables(rule: Rule) -> list[int]:
     """One variable of each orbit of the rule's symmetries (renamings of its variables that
     keep its premises and each of its conclusions, ``ddar.facts.symmetries``).  An instance with
@@ -294,7 +291,7 @@ def _pinned_variables(rule: Rule) -> list[int]:
     return [v for v in range(len(variables)) if root(v) == v]
 
 
-_PINNED: dict[Rule, list[int]] = {}  # rule -> _pinned_variables, computed once
+_SEMI_NAIVE: dict[Rule, tuple[list[int], list[frozenset[str]]]] = {}  # rule -> (_pinned_variables, _needs)
 
 
 def instances(
@@ -322,9 +319,10 @@ def instances(
             continue
         # semi-naive: each variable in turn bound to each new point, the rest joined as usual;
         # or, where the figure says that costs more, the whole join with old rows dropped
-        pinned = _PINNED.get(rule)
-        if pinned is None:
-            pinned = _PINNED[rule] = _pinned_variables(rule)
+        known = _SEMI_NAIVE.get(rule)
+        if known is None:
+            known = _SEMI_NAIVE[rule] = (_pinned_variables(rule), _needs(rule))
+        pinned, needs = known
         choice = plans.get(rule.name) if plans is not None else None
         if choice is None:
             stats = stats or _stats(ix)
@@ -341,9 +339,6 @@ def instances(
         # (on a line of three points for a coll, ...): most plans end before the kernel
         if relations is None:
             relations = _relations(ix, range(new_from, ix.n))
-        needs = _NEEDS.get(rule)
-        if needs is None:
-            needs = _NEEDS[rule] = _needs(rule)
         for v, plan in choice.items():
             starts = [p for p in range(new_from, ix.n) if needs[v] <= relations[p]]
             if not starts:

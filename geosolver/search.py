@@ -7,11 +7,12 @@ resumed: only the rule instances that name the new point are matched
 (``ddar/engine.py``).  Candidates are tried best first, in worker processes
 when there are several; a state that is not solved is scored (how many new facts
 speak of the goal's points) and the best are expanded again, up to ``max_depth``
-auxiliary points (a beam).  A one-point candidate that does not solve is
-followed at once, in the same worker, by its mirror images under the problem's
-symmetries when it added facts on the goal's points (``geosolver/symmetry.py``): a symmetric figure often needs the same
-construction on both sides, and the beam rarely keeps the first half of such a
-pair.  The proposer is the heuristics' (``search``), the
+auxiliary points (a beam).  A one-point candidate that does not solve but adds
+facts on the goal's points is followed at once, in the same worker, by its
+mirror images under the problem's symmetries (``geosolver/symmetry.py``): a
+symmetric figure often needs the same construction on both sides, and the beam
+rarely keeps the first half of such a pair.  The proposer is the heuristics'
+(``search``), the
 model's (``neural``), or both as phases of one search (``full``: the model's for
 at most ``MODEL_SHARE`` of the time left, then the heuristics'; nothing is tried
 twice).
@@ -93,7 +94,7 @@ class Tree:
         pair moves the figure towards the goal (measured: it did on IMO 2019 P2 and 2020 P1),
         and trying every candidate's mirror would double a symmetric problem's search."""
         outs = [self.attempt(path, seconds)]
-        if (self.symmetries and len(path) == 1 and len(path) < self.max_depth
+        if (self.symmetries and len(path) == 1 and self.max_depth > 1
                 and outs[0]["status"] in ("saturated", "timeout") and outs[0]["score"] > 0):
             try:
                 images = self.mirrors(path, seconds)
@@ -329,8 +330,8 @@ def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
             yield None
             return
         # a candidate may first rebuild its parent states (one limit each), then try itself and
-        # its mirror images
-        limit = CANDIDATE_SECONDS * (len(path) + 1 + len(tree.symmetries)) + LOST_SECONDS
+        # its mirror images (one limit each)
+        limit = CANDIDATE_SECONDS * (len(path) + len(tree.symmetries)) + LOST_SECONDS
         try:
             yield from pending.get(timeout=min(left, limit))
         except mp.TimeoutError:
