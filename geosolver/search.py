@@ -15,7 +15,8 @@ rarely keeps the first half of such a pair.  The proposer is the heuristics'
 (``search``), the
 model's (``neural``), or both as phases of one search (``full``: the model's for
 at most ``MODEL_SHARE`` of the time left, then the heuristics'; nothing is tried
-twice).
+twice).  When the synthetic search fails, every mode gives its last ``ALGEBRA_SHARE`` of the
+budget to Wu's method (``geosolver/wu.py``): an algebraic proof, checked like any other.
 
 It ends ``solved`` (the proof states its auxiliary clauses and has passed the
 checker, which rebuilds the extended figure from the problem text), ``exhausted``
@@ -189,8 +190,8 @@ def make_proposer(mode: str) -> Proposer:
 
 # full mode: the model's own search first, for at most this share of the time left
 MODEL_SHARE = 0.4
-# full mode: the last share of the budget is kept for Wu's method (geosolver/wu.py), which
-# proves what it can within seconds (benchmarks/ALGEBRA.md)
+# every mode keeps the last share of the budget for Wu's method (geosolver/wu.py), which proves
+# what it can within seconds (benchmarks/ALGEBRA.md): the modes differ only in who proposes
 ALGEBRA_SHARE = 0.1
 PHASES = {"search": ("search",), "neural": ("neural",), "full": ("neural", "search")}
 
@@ -204,8 +205,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
 
     global _TREE
     deadline = t0 + timeout
-    if mode == "full":  # the last share is Wu's method's, when the synthetic search fails
-        deadline -= ALGEBRA_SHARE * timeout
+    deadline -= ALGEBRA_SHARE * timeout  # the last share is Wu's method's, when the synthetic search fails
     engine = new_engine(e)
     report = engine.saturate(e.goals, Limits(seconds=max(deadline - time.perf_counter(), 0.0)))
     result.report, result.facts, result.status = report, report.facts, report.status
@@ -241,10 +241,8 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
         if pool is not None:
             pool.terminate()
         _TREE = None
-    if result.status != "solved" and mode == "full":
-        return _algebra_after(problem, d, e, result, t0, timeout)
     if result.status != "solved":
-        result.seconds = time.perf_counter() - t0
+        return _algebra_after(problem, d, e, result, t0, timeout)
     return result
 
 

@@ -23,6 +23,11 @@ CLASSICS_AUX = REPO / "problems" / "classics_aux.txt"
 NEEDS_AUX = "median_third"
 
 
+def without_algebra(monkeypatch) -> None:
+    """The search without Wu's method after it (which proves ``NEEDS_AUX`` when the search fails)."""
+    monkeypatch.setattr(search_module, "_algebra_after", lambda problem, d, e, result, t0, timeout: result)
+
+
 def problem_needing_aux():
     return geosolver.load_problem(CLASSICS_AUX, NEEDS_AUX)
 
@@ -58,9 +63,13 @@ def test_a_problem_the_engine_proves_needs_no_search():
 
 
 def test_every_candidate_tried_ends_exhausted(monkeypatch):
-    """A proposer with only four ideas: each tried once (widening finds nothing new), then exhausted."""
+    """A proposer with only four ideas: each tried once (widening finds nothing new), then exhausted;
+    Wu's method, which comes after, would prove this one, so here it proves nothing."""
     real = search_module.Tree.proposals
     monkeypatch.setattr(search_module.Tree, "proposals", lambda self, path, seconds, k: real(self, path, seconds, 4))
+    r = solve(CLASSICS_AUX, NEEDS_AUX, mode="search", timeout=60, max_depth=1)
+    assert r.status == "solved" and r.proof["steps"][-1]["kind"] == "algebra" and r.candidates == 4
+    without_algebra(monkeypatch)
     r = solve(CLASSICS_AUX, NEEDS_AUX, mode="search", timeout=60, max_depth=1)
     assert r.status == "exhausted" and r.candidates == 4 and r.proof is None
 
@@ -190,6 +199,7 @@ def test_a_worker_that_dies_costs_its_candidate_not_the_search(monkeypatch):
     monkeypatch.setattr(search_module, "CANDIDATE_SECONDS", 5.0)
     monkeypatch.setattr(search_module, "LOST_SECONDS", 1.0)
     monkeypatch.setattr(search_module, "_attempt_in_worker", _dies_on_second)
+    without_algebra(monkeypatch)
     from geosolver.proposers import ProposalState
     from geosolver.proposers.heuristic import HeuristicProposer
 
