@@ -75,6 +75,11 @@ class Table:
         self.rows: dict[int, tuple[Expr, dict[Hashable, Fraction]]] = {}  # pivot -> (row, provenance)
         self.equations: dict[Hashable, Expr] = {}  # reason -> the equation as added
         self.inconsistent: list[Hashable] = []
+        # random_point's last solution mod p, valid for the pivots below _stale (a new row changes
+        # its pivot's value and those of larger pivots only): the search asks again after each point
+        self._point: dict[int, int] = {}
+        self._point_key: tuple | None = None
+        self._stale: float = float("inf")
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -86,6 +91,7 @@ class Table:
         other.rows = dict(self.rows)
         other.equations = dict(self.equations)
         other.inconsistent = list(self.inconsistent)
+        other._point, other._point_key, other._stale = dict(self._point), self._point_key, self._stale
         return other
 
     def _pivot(self, expr: Expr) -> int | None:
@@ -149,6 +155,7 @@ class Table:
         # echelon form: the new row's other variables are smaller than its pivot; older
         # rows are left as they are (reduce substitutes from the largest pivot down)
         self.rows[pivot] = (red, rprov)
+        self._stale = min(self._stale, pivot)
         return True
 
     def key(self, expr: Expr) -> tuple:
@@ -167,15 +174,19 @@ class Table:
 
         An expression implied by the table vanishes at every solution; one that
         is not vanishes at a random one with probability 1/p.  So evaluating
-        candidates there finds the few worth an exact ``explain``."""
-        point: dict[int, int] = {}
-        for pivot in sorted(self.rows):  # a row's other variables are smaller: known by now
+        candidates there finds the few worth an exact ``explain``.  The dict is the table's
+        own, kept for the next call: read it, do not change it."""
+        if self._point_key != (value_of_free, p):
+            self._point, self._point_key, self._stale = {}, (value_of_free, p), float("-inf")
+        point = self._point
+        for pivot in sorted(v for v in self.rows if v >= self._stale):  # a row's other variables are smaller
             row, _ = self.rows[pivot]
             s = 0
             for v, c in row.items():
                 if v != pivot:
                     s += int(c.numerator) * pow(int(c.denominator), -1, p) * point.get(v, value_of_free(v))
             point[pivot] = -s % p
+        self._stale = float("inf")
         return point
 
     def implies(self, expr: Expr) -> bool:

@@ -70,6 +70,7 @@ def prime_exponents(r: Fraction) -> dict[int, int]:
 
 
 STRIDE = 1 << 16  # more points than any figure has
+_ZERO = Fraction(0)
 
 
 class Translator:
@@ -104,7 +105,16 @@ class Translator:
         return a * STRIDE + b if a < b else b * STRIDE + a
 
     def _sum(self, terms: list[tuple[int, int, Fraction]]) -> Expr:
-        return combine([(Fraction(c), {self.var(a, b): Fraction(1)}) for a, b, c in terms])
+        """sum of c * pair(a, b), the pairs as variables, zeros dropped."""
+        out: Expr = {}
+        for a, b, c in terms:
+            v = self.var(a, b)
+            s = out.get(v, _ZERO) + c
+            if s:
+                out[v] = Fraction(s)
+            else:
+                out.pop(v, None)
+        return out
 
     def equations(self, f: Fact, table: str) -> list[Expr]:
         """The equations ``expr = 0`` a fact stands for in a table, in the documented order

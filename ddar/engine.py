@@ -33,7 +33,7 @@ import numpy as np
 from ddar.algebra import Table
 from ddar.ar import CONCLUDES, Translator, tables_of
 from ddar.facts import Fact
-from ddar.matcher import Instance, instances
+from ddar.matcher import Instance, MatchCache, instances
 from ddar.numeric_index import NumericIndex, OverBudget
 from ddar.rules import Rule, bundled_rules
 
@@ -140,7 +140,8 @@ class Engine:
         self.rejected: list[Fact] = []  # conclusions false in the figure (a rule bug if ever non-empty)
         self._matched = False
         self._matched_points = 0  # points the last complete match covered
-        self._plans: dict = {}  # rule name -> its plan(s) for matching after add_point, shared by forks
+        self._match_cache = MatchCache()  # plans for matching after add_point, ...: shared by forks
+        self._index: NumericIndex | None = None  # the figure's, as of the last match; shared by forks
         self._false: set[Fact] = set()  # wanted facts false in the figure
         self._true: set[Fact] = set()  # wanted facts found true in the figure
         self._targets: dict[tuple[Fact, str], list[tuple[int, int]]] = {}  # AR targets mod _P
@@ -207,9 +208,15 @@ class Engine:
         return other
 
     def _match(self, deadline: float) -> None:
-        ix = NumericIndex(self.coords, self.scale, deadline)
+        ix = self._index
+        if ix is None:
+            ix = NumericIndex(self.coords, self.scale, deadline)
+        elif ix.n < self.n:  # after add_point: only the pairs and triples with a new point are measured
+            ix = ix.extended(self.coords, deadline)
+        self._index = ix  # complete: a match cut short by the deadline reuses it
         # after add_point, only instances that name a new point can be new
-        for inst in instances(self.rules, ix, deadline=deadline, new_from=self._matched_points, plans=self._plans):
+        for inst in instances(self.rules, ix, deadline=deadline, new_from=self._matched_points,
+                              cache=self._match_cache):
             key = (inst.rule.name, frozenset(inst.premises), inst.conclusions)
             if key in self._seen:
                 continue

@@ -476,7 +476,7 @@ def index_arrays(ix) -> tuple:
         raise OverBudget(f"{n} points are more than the matcher takes ({MAX_POINTS}: its circle table grows as n**3)")
     # ordered pairs a != b, row by row: the order the index appended them in
     a_idx, b_idx = np.nonzero(~np.eye(n, dtype=bool))
-    ndir, nlen = len(ix.dir_from), len(ix.len_from)
+    ndir, nlen = ix.n_dirs, ix.n_lens
     pairs_ab = np.stack([a_idx, b_idx], axis=1).reshape(-1, 2)
     dir_of, len_of = ix.dir[a_idx, b_idx], ix.len[a_idx, b_idx]
     dir_from = _csr_by_key(dir_of * n + a_idx, b_idx, ndir * n)
@@ -612,11 +612,26 @@ def run_batch(step_off, st_all, info_all, atom_off, codes_all, vars_all, nv_all,
     return out[:k], row_off
 
 
-def run_plans(plans: list[tuple[tuple, int, np.ndarray | None]], ix) -> list[np.ndarray]:
+def run_plans(plans: list[tuple[tuple, int, np.ndarray | None]], ix, cache: dict | None = None) -> list[np.ndarray]:
     """The bindings of each (plan arrays, number of variables, starting rows or None) on the
-    figure, in one kernel call."""
+    figure, in one kernel call.  ``cache`` keeps the batch's arrays (the plans concatenated)
+    for the next call with the same plans and starting rows: the search's sibling states ask
+    for the same batches, on other figures."""
     if not plans:
         return []
+    key = tuple((id(a), nvars, None if init is None else init.tobytes()) for a, nvars, init in plans)
+    kept = cache.get(key) if cache is not None else None
+    if kept is None:
+        kept = (_batch_arrays(plans), [a for a, _, _ in plans])  # the plans kept alive: their ids stay theirs
+        if cache is not None:
+            cache[key] = kept
+    batch = kept[0]
+    rows, row_off = run_batch(*batch, *index_arrays(ix))
+    return [rows[row_off[p]:row_off[p + 1], : plans[p][1]] for p in range(len(plans))]
+
+
+def _batch_arrays(plans: list[tuple[tuple, int, np.ndarray | None]]) -> tuple:
+    """The plans' arrays concatenated, with their offsets: ``run_batch``'s arguments before the figure's."""
     width = max(nvars for _, nvars, _ in plans)
     inits = [np.full((1, nvars), -1, dtype=np.int64) if init is None else init for _, nvars, init in plans]
     init_all = np.full((sum(len(x) for x in inits), width), -1, dtype=np.int64)
@@ -638,6 +653,4 @@ def run_plans(plans: list[tuple[tuple, int, np.ndarray | None]], ix) -> list[np.
     st, codes, vars_, nv = cat(0, (0, 2)), cat(1, (0,)), cat(2, (0, 8)), cat(3, (0,))
     coefs, const, group, info = cat(4, (0, 4)), cat(5, (0,)), cat(6, (0,)), cat(7, (0, 4))
     nvars_all = np.array([nvars for _, nvars, _ in plans], dtype=np.int64)
-    rows, row_off = run_batch(step_off, st, info, atom_off, codes, vars_, nv, coefs, const, group,
-                              init_off, init_all, nvars_all, *index_arrays(ix))
-    return [rows[row_off[p]:row_off[p + 1], : plans[p][1]] for p in range(len(plans))]
+    return (step_off, st, info, atom_off, codes, vars_, nv, coefs, const, group, init_off, init_all, nvars_all)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
 
@@ -136,8 +136,9 @@ class _CompiledAtom:
 def _stats(ix: NumericIndex) -> dict:
     n = max(ix.n, 1)
     npairs = n * (n - 1)
-    dir_sizes = [len(p) for p in ix.dir_pairs]
-    len_sizes = [len(p) for p in ix.len_pairs]
+    off = ~np.eye(ix.n, dtype=bool)  # ordered pairs a != b, by class
+    dir_sizes = np.bincount(ix.dir[off], minlength=ix.n_dirs).tolist()
+    len_sizes = np.bincount(ix.len[off], minlength=ix.n_lens).tolist()
     return {
         "per_point": 1.5,
         "theta_class": npairs / max(len(dir_sizes), 1),
@@ -291,12 +292,61 @@ def _pinned_variables(rule: Rule) -> list[int]:
     return [v for v in range(len(variables)) if root(v) == v]
 
 
+@dataclass
+class MatchCache:
+    """What matching keeps from one call to the next on a growing figure (an engine and its
+    forks share one): each rule's semi-naive plans, which of them a new point starts, the
+    kernel's arrays of each batch of them (``join_kernel.run_plans``), and the facts bindings
+    ground to (sibling states, each with one more point, ground mostly the same facts)."""
+
+    plans: dict = field(default_factory=dict)  # rule name -> (its whole Plan, {pinned variable: Plan})
+    runs: dict = field(default_factory=dict)  # (new points, their relations) -> the plans to run, started
+    batches: dict = field(default_factory=dict)
+    grounded: dict = field(default_factory=dict)  # (pred, args, value) -> Fact
+
+
+_MEMO = 200_000  # grounded facts kept at most (then forgotten at once)
+
 _SEMI_NAIVE: dict[Rule, tuple[list[int], list[frozenset[str]]]] = {}  # rule -> (_pinned_variables, _needs)
+
+
+def _semi_naive_runs(rules: list[Rule], ix: NumericIndex, new_from: int, relations: dict[int, set[str]],
+                     plans: dict | None) -> list[tuple[Plan, np.ndarray | None]]:
+    """The plans to run, with their starting rows, for the instances that bind a new point:
+    each variable in turn bound to each new point that can stand for it (one in every relation
+    the variable needs: often none), the rest joined as usual; or, where the figure's fan-outs
+    say that costs more, the whole join (old rows dropped later)."""
+    stats: dict | None = None  # the figure's fan-outs, measured when a plan is made
+    runs: list[tuple[Plan, np.ndarray | None]] = []
+    for rule in rules:
+        known = _SEMI_NAIVE.get(rule)
+        if known is None:
+            known = _SEMI_NAIVE[rule] = (_pinned_variables(rule), _needs(rule))
+        pinned, needs = known
+        made = plans.get(rule.name) if plans is not None else None
+        if made is None:
+            stats = stats or _stats(ix)
+            made = (plan_rule(rule, ix, stats), {v: plan_rule(rule, ix, stats, frozenset({v})) for v in pinned})
+            if plans is not None:
+                plans[rule.name] = made
+        full, pins = made
+        started = []
+        for v, plan in pins.items():
+            starts = [p for p in range(new_from, ix.n) if needs[v] <= relations[p]]
+            if starts:
+                init = np.full((len(starts), plan.nvars), -1, dtype=np.int64)
+                init[:, v] = starts
+                started.append((plan, init))
+        if sum(plan.work * len(init) for plan, init in started) >= full.work:
+            runs.append((full, None))
+        else:
+            runs.extend(started)
+    return runs
 
 
 def instances(
     rules: list[Rule], ix: NumericIndex, keep: Callable[[Instance], bool] | None = None, deadline: float | None = None,
-    new_from: int = 0, plans: dict | None = None,
+    new_from: int = 0, cache: MatchCache | None = None,
 ) -> list[Instance]:
     """All instances of ``rules`` the figure satisfies, without repeats (those found by
     ``deadline``, a ``time.perf_counter()`` value, if matching runs out of time).  With
@@ -304,54 +354,34 @@ def instances(
     (the points added since the last match), found semi-naively: each variable in turn (one
     of each orbit of the rule's symmetries) is bound to the new points that can stand for it
     before the join starts, or the whole join with the old bindings dropped, whichever the
-    figure's fan-outs say is less work.  ``plans`` caches that choice
-    and its plans across calls (a plan depends on the figure only through its speed)."""
-    stats: dict | None = None  # the figure's fan-outs, measured when a plan is made
+    figure's fan-outs say is less work.  ``cache`` keeps that choice and its plans across
+    calls (a plan depends on the figure only through its speed), with what they cost to set up."""
     out: list[Instance] = []
     seen: set = set()
-    memo: dict = {}
-    runs: list[tuple[Plan, np.ndarray | None]] = []
-    relations: dict[int, set[str]] | None = None
-    for rule in rules:
-        if not new_from:
-            stats = stats or _stats(ix)
-            runs.append((plan_rule(rule, ix, stats), None))
-            continue
-        # semi-naive: each variable in turn bound to each new point, the rest joined as usual;
-        # or, where the figure says that costs more, the whole join with old rows dropped
-        known = _SEMI_NAIVE.get(rule)
-        if known is None:
-            known = _SEMI_NAIVE[rule] = (_pinned_variables(rule), _needs(rule))
-        pinned, needs = known
-        choice = plans.get(rule.name) if plans is not None else None
-        if choice is None:
-            stats = stats or _stats(ix)
-            full = plan_rule(rule, ix, stats)
-            choice = {v: plan_rule(rule, ix, stats, frozenset({v})) for v in pinned}
-            if sum(p.work for p in choice.values()) >= full.work:
-                choice = full
-            if plans is not None:
-                plans[rule.name] = choice
-        if isinstance(choice, Plan):
-            runs.append((choice, None))
-            continue
+    plans = cache.plans if cache is not None else None
+    memo = cache.grounded if cache is not None else {}
+    if len(memo) > _MEMO:
+        memo.clear()
+    if not new_from:
+        stats = _stats(ix)
+        runs: list[tuple[Plan, np.ndarray | None]] = [(plan_rule(rule, ix, stats), None) for rule in rules]
+    else:
         # a new point starts a pinned plan only if it is in every relation the variable needs
         # (on a line of three points for a coll, ...): most plans end before the kernel
-        if relations is None:
-            relations = _relations(ix, range(new_from, ix.n))
-        for v, plan in choice.items():
-            starts = [p for p in range(new_from, ix.n) if needs[v] <= relations[p]]
-            if not starts:
-                continue
-            init = np.full((len(starts), plan.nvars), -1, dtype=np.int64)
-            init[:, v] = starts
-            runs.append((plan, init))
+        relations = _relations(ix, range(new_from, ix.n))
+        key = (new_from, ix.n, tuple(frozenset(relations[p]) for p in range(new_from, ix.n)))
+        runs = cache.runs.get(key) if cache is not None else None
+        if runs is None:
+            runs = _semi_naive_runs(rules, ix, new_from, relations, plans)
+            if cache is not None:
+                cache.runs[key] = runs
     found_rows: list[tuple[Plan, np.ndarray]] = []
     for start in range(0, len(runs), _BATCH):
         if deadline is not None and time.perf_counter() > deadline:
             break
         batch = runs[start:start + _BATCH]
-        found = join_kernel.run_plans([(plan.arrays, plan.nvars, init) for plan, init in batch], ix)
+        found = join_kernel.run_plans([(plan.arrays, plan.nvars, init) for plan, init in batch], ix,
+                                       cache.batches if cache is not None and new_from else None)
         for (plan, init), rows in zip(batch, found):
             if new_from and init is None and len(rows):
                 rows = rows[(rows >= new_from).any(axis=1)]

@@ -13,7 +13,6 @@ DD and AR, and every derived fact is checked again with ``ddar/numeric.py``.
 
 from __future__ import annotations
 
-import bisect
 import math
 import time
 from itertools import combinations, permutations
@@ -30,61 +29,121 @@ LOGLEN_TOL = 10 * LENGTH_TOL  # log-lengths: a relative tolerance, looser for sh
 
 
 class _Classes:
-    """Values (directions mod pi, or log-lengths) grouped into classes of equal value."""
+    """Values (directions mod pi, or log-lengths) grouped into classes of equal value, numbered
+    in the order of their representatives (the kernel finds a value's class by bisection).
+    Never changed once made: ``with_values`` returns the grown copy."""
 
-    def __init__(self, values: np.ndarray, tol: float, period: float | None):
+    def __init__(self, tol: float, period: float | None, reps: list[float] | None = None):
         self.tol, self.period = tol, period
-        order = np.argsort(values, kind="stable")
-        self.cls = np.empty(len(values), dtype=np.int64)
-        reps: list[float] = []
-        last = None
-        for i in order:
-            v = float(values[i])
-            if last is None or v - last > tol:
-                reps.append(v)
-            self.cls[i] = len(reps) - 1
-            last = v
-        if period is not None and len(reps) > 1 and reps[0] + period - last <= tol:
-            # the first and the last class meet across the period: one class
-            top = len(reps) - 1
-            self.cls[self.cls == top] = 0
-            reps.pop()
-        self.reps = reps
+        self.reps: list[float] = reps or []
 
     def find(self, value: float) -> int:
         """The class whose value is ``value`` (within tolerance), or -1."""
-        if self.period is not None:
-            value %= self.period
-        reps = self.reps
-        i = bisect.bisect_left(reps, value)
+        return int(self.find_many(np.array([value], dtype=float))[0])
+
+    def find_many(self, values: np.ndarray) -> np.ndarray:
+        """``find`` of each value."""
+        out = np.full(len(values), -1, dtype=np.int64)
+        m = len(self.reps)
+        if not m:
+            return out
+        reps = np.asarray(self.reps)
+        v = values % self.period if self.period is not None else values
+        i = np.searchsorted(reps, v)
         for j in (i - 1, i):
-            if 0 <= j < len(reps) and abs(reps[j] - value) <= self.tol:
-                return j
-        if self.period is not None and reps:
-            if abs(reps[0] + self.period - value) <= self.tol:
-                return 0
-            if abs(reps[-1] - self.period - value) <= self.tol:
-                return len(reps) - 1
-        return -1
+            jc = np.clip(j, 0, m - 1)
+            ok = (out < 0) & (j >= 0) & (j < m) & (np.abs(reps[jc] - v) <= self.tol)
+            out[ok] = jc[ok]
+        if self.period is not None:
+            out[(out < 0) & (np.abs(reps[0] + self.period - v) <= self.tol)] = 0
+            out[(out < 0) & (np.abs(reps[-1] - self.period - v) <= self.tol)] = m - 1
+        return out
+
+    def with_values(self, values: np.ndarray) -> tuple["_Classes", np.ndarray, np.ndarray]:
+        """These classes grown by ``values``: each value joins the class it is within tolerance
+        of, the others are chained into new classes (sorted, a gap over the tolerance starts
+        the next).  Returns the new classes, each value's class and each old class's new number."""
+        cls = self.find_many(values)
+        rest = np.nonzero(cls < 0)[0]
+        rest = rest[np.argsort(values[rest], kind="stable")]
+        group = np.empty(len(rest), dtype=np.int64)
+        reps: list[float] = []
+        last = None
+        for k, i in enumerate(rest):
+            v = float(values[i])
+            if last is None or v - last > self.tol:
+                reps.append(v)
+            group[k] = len(reps) - 1
+            last = v
+        if self.period is not None and len(reps) > 1 and reps[0] + self.period - last <= self.tol:
+            # the first and the last new class meet across the period: one class
+            group[group == len(reps) - 1] = 0
+            reps.pop()
+        merged = self.reps + reps
+        renumber = np.empty(len(merged), dtype=np.int64)
+        renumber[np.argsort(merged, kind="stable")] = np.arange(len(merged))
+        old = len(self.reps)
+        cls[cls >= 0] = renumber[cls[cls >= 0]]
+        cls[rest] = renumber[old + group]
+        return _Classes(self.tol, self.period, sorted(merged)), cls, renumber[:old]
 
 
 class OverBudget(Exception):
     """Indexing or matching a figure would take more time or memory than its budget."""
 
 
+_CHUNK = 4096  # triples (or pairs) measured against every point at once
+
+
 class NumericIndex:
     """Lookups over the figure's points ``0..n-1`` at ``coords``; OverBudget past ``deadline``
-    (a ``time.perf_counter()`` value)."""
+    (a ``time.perf_counter()`` value).  ``extended`` adds points to a copy, looking only at the
+    pairs and triples that name a new point: what the search does for every candidate."""
 
     def __init__(self, coords: np.ndarray, scale: float, deadline: float | None = None):
         self.deadline = deadline
-        self.coords = np.asarray(coords, dtype=float)
         self.scale = float(scale)
-        self.n = n = len(self.coords)
-        self.points = list(range(n))
-        xy = self.coords
-        tol_len = LENGTH_TOL * self.scale
+        self.n = 0
+        self.coords = np.zeros((0, 2))
+        self._dirs = _Classes(ANGLE_TOL, math.pi)
+        self._lens = _Classes(LOGLEN_TOL, None)
+        self.dir = self.len = self.line = np.zeros((0, 0), dtype=np.int64)
+        self.lines: list[tuple[int, ...]] = []
+        self.circles: list[tuple[int, ...]] = []
+        self.circle_of: dict[tuple[int, int, int], int] = {}
+        self.mid: dict[tuple[int, int], int] = {}
+        self.reflect: dict[tuple[int, int], int] = {}  # (m, a) -> b with m the midpoint of ab
+        self._tris = np.zeros((0, 3), dtype=np.int64)  # non-degenerate triangles i < j < k
+        self._tri_keys = np.zeros((0, 3))  # their shapes: shortest / longest, middle / longest, log longest
+        self.similar: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        self.congruent: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+        self._add(coords)
 
+    def extended(self, coords: np.ndarray, deadline: float | None = None) -> "NumericIndex":
+        """The index of ``coords``, whose first ``self.n`` points are this index's, unchanged;
+        this one is left as it is (the containers it shares with the copy are never written)."""
+        other = object.__new__(NumericIndex)
+        other.__dict__.update(self.__dict__)
+        other.__dict__.pop("_join_arrays", None)
+        other.deadline = deadline
+        other._add(coords)
+        return other
+
+    @property
+    def n_dirs(self) -> int:
+        return len(self._dirs.reps)
+
+    @property
+    def n_lens(self) -> int:
+        return len(self._lens.reps)
+
+    def _add(self, coords: np.ndarray) -> None:
+        """Points ``self.n..`` of ``coords`` added: every relation that names one of them."""
+        k = self.n
+        self.coords = xy = np.asarray(coords, dtype=float)
+        self.n = n = len(xy)
+        self.points = list(range(n))
+        self._tick()
         # ordered pairs (a, b), a != b: direction mod pi and log length
         a_idx, b_idx = np.nonzero(~np.eye(n, dtype=bool))
         dx = xy[b_idx, 0] - xy[a_idx, 0]
@@ -95,99 +154,124 @@ class NumericIndex:
         self.length[a_idx, b_idx] = np.hypot(dx, dy)
         self.loglen = np.log(np.maximum(self.length, 1e-300))
         iu, ju = np.triu_indices(n, 1)
-        self._dirs = _Classes(self.theta[iu, ju], ANGLE_TOL, math.pi)
-        loglen = np.log(np.maximum(self.length[iu, ju], 1e-300))
-        self._lens = _Classes(loglen, LOGLEN_TOL, None)
-        self.dir = np.full((n, n), -1, dtype=np.int64)
-        self.len = np.full((n, n), -1, dtype=np.int64)
-        self.dir[iu, ju] = self.dir[ju, iu] = self._dirs.cls
-        self.len[iu, ju] = self.len[ju, iu] = self._lens.cls
-        # class -> from point -> [to points]
-        self.dir_from: list[dict[int, list[int]]] = [dict() for _ in self._dirs.reps]
-        self.len_from: list[dict[int, list[int]]] = [dict() for _ in self._lens.reps]
-        self.dir_pairs: list[list[tuple[int, int]]] = [[] for _ in self._dirs.reps]
-        self.len_pairs: list[list[tuple[int, int]]] = [[] for _ in self._lens.reps]
-        for a in range(n):
-            self._tick()
-            for b in range(n):
-                if a == b:
-                    continue
-                d, l = int(self.dir[a, b]), int(self.len[a, b])
-                self.dir_from[d].setdefault(a, []).append(b)
-                self.len_from[l].setdefault(a, []).append(b)
-                self.dir_pairs[d].append((a, b))
-                self.len_pairs[l].append((a, b))
+        new = ju >= k
+        iu, ju = iu[new], ju[new]  # the new pairs
+        self.dir = self._classes("_dirs", self.dir, self.theta[iu, ju], iu, ju)
+        self.len = self._classes("_lens", self.len, self.loglen[iu, ju], iu, ju)
+        self._lines(k, iu, ju)
+        self._circles(k)
+        self._midpoints(k, iu, ju)
+        self._triangles(k)
 
-        # numeric lines: the points on the line through each pair
-        self.line = np.full((n, n), -1, dtype=np.int64)
-        self.lines: list[tuple[int, ...]] = []
-        seen: dict[tuple[int, ...], int] = {}
-        for k, (a, b) in enumerate(zip(iu, ju)):
-            if k % 256 == 0:
-                self._tick()
-            if self.line[a, b] >= 0:
-                continue
-            u = (xy[b] - xy[a]) / self.length[a, b]
-            dist = np.abs((xy[:, 0] - xy[a, 0]) * u[1] - (xy[:, 1] - xy[a, 1]) * u[0])
-            pts = tuple(int(k) for k in np.nonzero(dist <= tol_len)[0])
-            lid = seen.setdefault(pts, len(self.lines))
-            if lid == len(self.lines):
-                self.lines.append(pts)
-            for p, q in combinations(pts, 2):
-                self.line[p, q] = self.line[q, p] = lid
+    def _classes(self, attr: str, old: np.ndarray, values: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
+        classes, cls, renumber = getattr(self, attr).with_values(values)
+        setattr(self, attr, classes)
+        out = np.full((self.n, self.n), -1, dtype=np.int64)
+        k = len(old)
+        if k:
+            out[:k, :k] = np.where(old >= 0, renumber[np.maximum(old, 0)], -1)
+        out[iu, ju] = out[ju, iu] = cls
+        return out
 
-        # numeric circles through at least four points
-        self.circles: list[tuple[int, ...]] = []
-        self.circle_of: dict[tuple[int, int, int], int] = {}
-        self.centre: dict[int, int] = {}  # circle -> the point at its centre
-        if n >= 4:
+    def _lines(self, k: int, iu: np.ndarray, ju: np.ndarray) -> None:
+        """Numeric lines: the points on the line through each pair."""
+        xy, n, tol = self.coords, self.n, LENGTH_TOL * self.scale
+        line = np.full((n, n), -1, dtype=np.int64)
+        line[:k, :k] = self.line
+        lines = list(self.lines)
+        if lines and n > k:  # new points on old lines
+            a = np.array([pts[0] for pts in lines])
+            b = np.array([pts[1] for pts in lines])
+            u = (xy[b] - xy[a]) / self.length[a, b][:, None]
+            rel = xy[None, k:, :] - xy[a][:, None, :]
+            dist = np.abs(rel[:, :, 0] * u[:, 1:2] - rel[:, :, 1] * u[:, 0:1])
+            for lid in np.nonzero((dist <= tol).any(axis=1))[0]:
+                pts = lines[lid] + tuple(int(k + q) for q in np.nonzero(dist[lid] <= tol)[0])
+                lines[lid] = pts
+                line[np.ix_(pts, pts)] = lid
+        seen = {pts: lid for lid, pts in enumerate(lines)}
+        for c0 in range(0, len(iu), _CHUNK):  # the new pairs' lines, the points on them among all
             self._tick()
-            r = np.arange(n)  # every triple i < j < k, in the order of combinations(), without Python tuples
-            tri = np.argwhere((r[:, None, None] < r[None, :, None]) & (r[None, :, None] < r[None, None, :]))
-            self._tick()
-            A, B, C = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
-            bx, by = B[:, 0] - A[:, 0], B[:, 1] - A[:, 1]
-            cx, cy = C[:, 0] - A[:, 0], C[:, 1] - A[:, 1]
-            det = 2.0 * (bx * cy - by * cx)
-            ok = np.abs(det) > (tol_len * 10) ** 2
-            det = np.where(ok, det, 1.0)
-            b2, c2 = bx * bx + by * by, cx * cx + cy * cy
-            ox = A[:, 0] + (cy * b2 - by * c2) / det
-            oy = A[:, 1] + (bx * c2 - cx * b2) / det
-            r = np.hypot(A[:, 0] - ox, A[:, 1] - oy)
-            ok &= r < 1e3 * self.scale
-            for t in np.nonzero(ok)[0]:
-                if t % 256 == 0:
-                    self._tick()
-                key = tuple(int(k) for k in tri[t])
-                if key in self.circle_of:
+            a, b = iu[c0:c0 + _CHUNK], ju[c0:c0 + _CHUNK]
+            u = (xy[b] - xy[a]) / self.length[a, b][:, None]
+            rel = xy[None, :, :] - xy[a][:, None, :]
+            on = np.abs(rel[:, :, 0] * u[:, 1:2] - rel[:, :, 1] * u[:, 0:1]) <= tol
+            for m in range(len(a)):
+                if line[a[m], b[m]] >= 0:
                     continue
-                dist = np.abs(np.hypot(xy[:, 0] - ox[t], xy[:, 1] - oy[t]) - r[t])
-                pts = tuple(int(k) for k in np.nonzero(dist <= tol_len)[0])
-                if len(pts) < 4:
-                    continue
-                cid = len(self.circles)
-                self.circles.append(pts)
+                pts = tuple(np.nonzero(on[m])[0].tolist())
+                lid = seen.setdefault(pts, len(lines))
+                if lid == len(lines):
+                    lines.append(pts)
+                line[np.ix_(pts, pts)] = lid
+        np.fill_diagonal(line, -1)
+        self.line, self.lines = line, lines
+
+    def _new_triples(self, k: int) -> np.ndarray:
+        """Every triple i < j < l with l >= k (in the order of combinations()); k = 0: every triple."""
+        r = np.arange(self.n)
+        return np.argwhere((r[:, None, None] < r[None, :, None]) & (r[None, :, None] < r[None, None, :])
+                           & (r[None, None, :] >= k))
+
+    def _circles(self, k: int) -> None:
+        """Numeric circles through at least four points."""
+        xy, n, tol = self.coords, self.n, LENGTH_TOL * self.scale
+        circles, circle_of = list(self.circles), dict(self.circle_of)
+        if circles and n > k:  # new points on old circles
+            t = np.array([pts[:3] for pts in circles])
+            ox, oy, r, _ = _circumcircles(xy, t, tol)
+            dist = np.abs(np.hypot(xy[None, k:, 0] - ox[:, None], xy[None, k:, 1] - oy[:, None]) - r[:, None])
+            for cid in np.nonzero((dist <= tol).any(axis=1))[0]:
+                pts = circles[cid] + tuple(int(k + q) for q in np.nonzero(dist[cid] <= tol)[0])
+                circles[cid] = pts
                 for k3 in combinations(pts, 3):
-                    self.circle_of[k3] = cid
-                near = np.hypot(xy[:, 0] - ox[t], xy[:, 1] - oy[t]) <= tol_len
-                if near.any():
-                    self.centre[cid] = int(np.nonzero(near)[0][0])
+                    circle_of[k3] = int(cid)
+        if n >= 4:
+            tri = self._new_triples(0)
+            for c0 in range(0, len(tri), _CHUNK):
+                self._tick()
+                t = tri[c0:c0 + _CHUNK]
+                ox, oy, r, ok = _circumcircles(xy, t, tol)
+                ok &= r < 1e3 * self.scale
+                # a triple of old points makes a new circle only through a new point
+                ok &= (t[:, 2] >= k) | (np.abs(np.hypot(xy[None, k:, 0] - ox[:, None], xy[None, k:, 1] - oy[:, None])
+                                               - r[:, None]) <= tol).any(axis=1)
+                t, ox, oy, r = t[ok], ox[ok], oy[ok], r[ok]
+                on = np.abs(np.hypot(xy[None, :, 0] - ox[:, None], xy[None, :, 1] - oy[:, None]) - r[:, None]) <= tol
+                for x in np.nonzero(on.sum(axis=1) >= 4)[0]:
+                    key = tuple(int(p) for p in t[x])
+                    if key in circle_of:
+                        continue
+                    pts = tuple(int(p) for p in np.nonzero(on[x])[0])
+                    cid = len(circles)
+                    circles.append(pts)
+                    for k3 in combinations(pts, 3):
+                        circle_of[k3] = cid
+        self.circles, self.circle_of = circles, circle_of
 
-        # midpoints
-        self.mid: dict[tuple[int, int], int] = {}
-        self._tick()
-        for a, b in zip(iu, ju):
+    def _midpoints(self, k: int, iu: np.ndarray, ju: np.ndarray) -> None:
+        xy, tol = self.coords, LENGTH_TOL * self.scale
+        mid, reflect = dict(self.mid), dict(self.reflect)
+
+        def found(a, b, m) -> None:
+            mid[a, b] = mid[b, a] = m
+            reflect[m, a], reflect[m, b] = b, a
+
+        for c0 in range(0, len(iu), _CHUNK):  # the new pairs' midpoints, among all points
+            self._tick()
+            a, b = iu[c0:c0 + _CHUNK], ju[c0:c0 + _CHUNK]
             m = (xy[a] + xy[b]) / 2.0
-            near = np.nonzero(np.hypot(xy[:, 0] - m[0], xy[:, 1] - m[1]) <= tol_len)[0]
-            if len(near):
-                self.mid[int(a), int(b)] = self.mid[int(b), int(a)] = int(near[0])
-        self.reflect: dict[tuple[int, int], int] = {}  # (m, a) -> b with m the midpoint of ab
-        for (a, b), m in self.mid.items():
-            self.reflect[m, a] = b
-
-        self.similar = self._triangles(congruent=False)
-        self.congruent = self._triangles(congruent=True)
+            near = np.hypot(xy[None, :, 0] - m[:, 0:1], xy[None, :, 1] - m[:, 1:2]) <= tol
+            for x in np.nonzero(near.any(axis=1))[0]:
+                found(int(a[x]), int(b[x]), int(np.argmax(near[x])))
+        if k and self.n > k:  # the new points, as midpoints of old pairs
+            a, b = np.triu_indices(k, 1)
+            m = (xy[a] + xy[b]) / 2.0
+            near = np.hypot(xy[None, k:, 0] - m[:, 0:1], xy[None, k:, 1] - m[:, 1:2]) <= tol
+            for x in np.nonzero(near.any(axis=1))[0]:
+                if (int(a[x]), int(b[x])) not in mid:
+                    found(int(a[x]), int(b[x]), k + int(np.argmax(near[x])))
+        self.mid, self.reflect = mid, reflect
 
     def _tick(self) -> None:
         if self.deadline is not None and time.perf_counter() > self.deadline:
@@ -214,56 +298,75 @@ class NumericIndex:
 
     # -- similar triangles -------------------------------------------------------
 
-    def _triangles(self, congruent: bool) -> dict[tuple[int, int, int], list[tuple[int, int, int]]]:
-        """Ordered triangle -> the ordered triangles similar (congruent) to it, vertex by vertex."""
-        n = self.n
-        if n < 4:
-            return {}
-        tris, keys = [], []
-        for k, t in enumerate(combinations(range(n), 3)):
-            if k % 4096 == 0:
-                self._tick()
-            a, b, c = t
-            s = sorted((self.length[a, b], self.length[b, c], self.length[c, a]))
-            if s[0] <= LENGTH_TOL * self.scale * 10 or self.line[a, b] == self.line[b, c]:
-                continue
-            tris.append(t)
-            keys.append((s[0] / s[2], s[1] / s[2], math.log(s[2])))
-        if not tris:
-            return {}
-        keys_arr = np.array(keys)
-        order = np.argsort(keys_arr[:, 0], kind="stable")
-        out: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
-        pred = "contri" if congruent else "simtri"
+    def _triangles(self, k: int) -> None:
+        """Ordered triangle -> the ordered triangles similar (congruent) to it, vertex by vertex,
+        for every pair of triangles one of which names a new point."""
+        L, tol = self.length, LENGTH_TOL * self.scale
+        t = self._new_triples(k) if self.n >= 3 else np.zeros((0, 3), dtype=np.int64)
+        a, b, c = t[:, 0], t[:, 1], t[:, 2]
+        s = np.sort(np.stack([L[a, b], L[b, c], L[c, a]], axis=1), axis=1)
+        keep = (s[:, 0] > tol * 10) & (self.line[a, b] != self.line[b, c])
+        t, s = t[keep], s[keep]
+        keys = np.stack([s[:, 0] / np.maximum(s[:, 2], 1e-300), s[:, 1] / np.maximum(s[:, 2], 1e-300),
+                         np.log(np.maximum(s[:, 2], 1e-300))], axis=1)
+        old = len(self._tris)
+        self._tris = tris = np.vstack([self._tris, t])
+        self._tri_keys = all_keys = np.vstack([self._tri_keys, keys])
+        self.similar, self.congruent = dict(self.similar), dict(self.congruent)
+        if not len(t):
+            return
+        order = np.argsort(all_keys[:, 0], kind="stable")
+        key0 = all_keys[order, 0]
+        lo = np.searchsorted(key0, keys[:, 0] - 1e-5, side="left")
+        hi = np.searchsorted(key0, keys[:, 0] + 1e-5, side="right")
+        owned: set = set()  # keys whose lists are this index's own (the others are the parent's)
+
+        def relate(out: dict, p: tuple, q: tuple) -> None:
+            if (id(out), p) not in owned:
+                out[p] = list(out.get(p, ()))
+                owned.add((id(out), p))
+            out[p].append(q)
+
         slack = 4 * numeric.TOL * self.scale
-        for x in range(len(order)):
-            if x % 1024 == 0:
+        for x in np.nonzero(hi - lo > 1)[0]:
+            if x % 256 == 0:
                 self._tick()
-            i = order[x]
-            for y in range(x + 1, len(order)):
-                j = order[y]
-                if keys_arr[j, 0] - keys_arr[i, 0] > 1e-5:
-                    break
-                if abs(keys_arr[j, 1] - keys_arr[i, 1]) > 1e-5:
+            i = old + x
+            t1 = tuple(int(v) for v in tris[i])
+            l1 = (L[t1[0], t1[1]], L[t1[1], t1[2]], L[t1[2], t1[0]])
+            for j in order[lo[x]:hi[x]]:
+                if j == i or (j >= old and j < i):  # each pair of new triangles once
                     continue
-                if congruent and abs(keys_arr[j, 2] - keys_arr[i, 2]) > 1e-5:
+                if abs(all_keys[j, 1] - all_keys[i, 1]) > 1e-5:
                     continue
-                t1 = tris[i]
-                L = self.length
-                a, b, c = t1
-                l1 = (L[a, b], L[b, c], L[c, a])
-                for t2 in permutations(tris[j]):
+                same_size = abs(all_keys[j, 2] - all_keys[i, 2]) <= 1e-5
+                for t2 in permutations(int(v) for v in tris[j]):
                     # the side ratios first, as numeric.holds compares them (looser): most of the six
                     # vertex orders fail here, without the full test
                     d, e, f = t2
-                    k = L[d, e] / l1[0]
-                    if abs(l1[1] * k - L[e, f]) > slack or abs(l1[2] * k - L[f, d]) > slack:
+                    r = L[d, e] / l1[0]
+                    if abs(l1[1] * r - L[e, f]) > slack or abs(l1[2] * r - L[f, d]) > slack:
                         continue
-                    if not self.holds(pred, t1 + t2):
-                        continue
-                    for perm in permutations(range(3)):
-                        p = tuple(t1[k] for k in perm)
-                        q = tuple(t2[k] for k in perm)
-                        out.setdefault(p, []).append(q)
-                        out.setdefault(q, []).append(p)
-        return out
+                    for pred, out, wanted in (("simtri", self.similar, True), ("contri", self.congruent, same_size)):
+                        if not wanted or not self.holds(pred, t1 + t2):
+                            continue
+                        for perm in permutations(range(3)):
+                            p = tuple(t1[m] for m in perm)
+                            q = tuple(t2[m] for m in perm)
+                            relate(out, p, q)
+                            relate(out, q, p)
+
+
+def _circumcircles(xy: np.ndarray, tri: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Centres (x, y), radii of the circles through each triple of points, and which triples
+    are far enough from collinear to have one."""
+    A, B, C = xy[tri[:, 0]], xy[tri[:, 1]], xy[tri[:, 2]]
+    bx, by = B[:, 0] - A[:, 0], B[:, 1] - A[:, 1]
+    cx, cy = C[:, 0] - A[:, 0], C[:, 1] - A[:, 1]
+    det = 2.0 * (bx * cy - by * cx)
+    ok = np.abs(det) > (tol * 10) ** 2
+    det = np.where(ok, det, 1.0)
+    b2, c2 = bx * bx + by * by, cx * cx + cy * cy
+    ox = A[:, 0] + (cy * b2 - by * c2) / det
+    oy = A[:, 1] + (bx * c2 - cx * b2) / det
+    return ox, oy, np.hypot(A[:, 0] - ox, A[:, 1] - oy), ok

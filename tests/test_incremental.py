@@ -6,7 +6,7 @@ import pytest
 
 import geosolver
 from ddar.engine import Engine, Limits
-from ddar.matcher import instances
+from ddar.matcher import MatchCache, instances
 from ddar.numeric_index import NumericIndex
 from ddar.rules import bundled_rules
 from geosolver.diagram import build_diagram, extend_diagram
@@ -95,6 +95,46 @@ def test_semi_naive_matching_finds_exactly_the_new_instances(name, clause):
         return any(p >= new for f in (*k[1], *k[2]) for p in f.args)
 
     everything = {key(i) for i in instances(rules, ix)}
-    delta = {key(i) for i in instances(rules, ix, new_from=new, plans={})}
+    delta = {key(i) for i in instances(rules, ix, new_from=new, cache=MatchCache())}
     assert delta, "the new point takes part in some instance"
     assert delta == {k for k in everything if names_new(k)}
+
+
+def _relations_of(ix: NumericIndex) -> dict:
+    """What an index says of its figure, independent of how its classes and lines are numbered."""
+
+    def partition(m: np.ndarray) -> list:
+        groups: dict = {}
+        for a, b in zip(*np.nonzero(~np.eye(len(m), dtype=bool)), strict=True):
+            groups.setdefault(int(m[a, b]), set()).add((int(a), int(b)))
+        return sorted(sorted(g) for g in groups.values())
+
+    return {"directions": partition(ix.dir), "lengths": partition(ix.len), "lines": sorted(ix.lines),
+            "line of each pair": partition(ix.line), "circles": sorted(ix.circles),
+            "circle of each triple": {t: ix.circles[c] for t, c in ix.circle_of.items()},
+            "midpoints": dict(ix.mid), "reflections": dict(ix.reflect),
+            "similar": {t: sorted(ts) for t, ts in ix.similar.items()},
+            "congruent": {t: sorted(ts) for t, ts in ix.congruent.items()}}
+
+
+@pytest.mark.parametrize("name, clauses", [
+    ("nine_point_circle", ["x = midpoint x a p", "y = circle y d e f"]),
+    ("simson_line", ["x = foot x o a c", "y = midpoint y o a"]),
+    ("orthocenter", ["x = foot x a b c", "y = circle y a b c"]),
+    ("miquel", ["x = on_line x a b, on_line x d e", "y = midpoint y x a"]),
+])
+def test_an_extended_index_is_the_rebuilt_index(name, clauses):
+    """The search extends the parent's index by the new point's pairs and triples; what it says
+    (classes of directions and lengths, lines, circles, midpoints, similar and congruent
+    triangles) is what indexing the grown figure from scratch says, two points deep; and the
+    parent's index, which its other children share, is left as it was."""
+    d = build_diagram(geosolver.load_problem(CLASSICS, name), 0)
+    e = engine_input(d)
+    ix = NumericIndex(e.coords, e.scale)
+    for clause in clauses:
+        d = extend_diagram(d, clause)
+        e = engine_input(d)
+        parent, before = ix, _relations_of(ix)
+        ix = ix.extended(e.coords)
+        assert _relations_of(ix) == _relations_of(NumericIndex(e.coords, e.scale)), clause
+        assert _relations_of(parent) == before
