@@ -51,7 +51,7 @@ class _Classes:
         v = values % self.period if self.period is not None else values
         i = np.searchsorted(reps, v)
         for j in (i - 1, i):
-            jc = np.clip(j, 0, m - 1)
+            jc = np.minimum(np.maximum(j, 0), m - 1)
             ok = (out < 0) & (j >= 0) & (j < m) & (np.abs(reps[jc] - v) <= self.tol)
             out[ok] = jc[ok]
         if self.period is not None:
@@ -59,7 +59,7 @@ class _Classes:
             out[(out < 0) & (np.abs(reps[-1] - self.period - v) <= self.tol)] = m - 1
         return out
 
-    def with_values(self, values: np.ndarray) -> tuple["_Classes", np.ndarray, np.ndarray]:
+    def with_values(self, values: np.ndarray) -> tuple[_Classes, np.ndarray, np.ndarray]:
         """These classes grown by ``values``: each value joins the class it is within tolerance
         of, the others are chained into new classes (sorted, a gap over the tolerance starts
         the next).  Returns the new classes, each value's class and each old class's new number."""
@@ -119,7 +119,7 @@ class NumericIndex:
         self.congruent: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
         self._add(coords)
 
-    def extended(self, coords: np.ndarray, deadline: float | None = None) -> "NumericIndex":
+    def extended(self, coords: np.ndarray, deadline: float | None = None) -> NumericIndex:
         """The index of ``coords``, whose first ``self.n`` points are this index's, unchanged;
         this one is left as it is (the containers it shares with the copy are never written)."""
         other = object.__new__(NumericIndex)
@@ -188,7 +188,8 @@ class NumericIndex:
             for lid in np.nonzero((dist <= tol).any(axis=1))[0]:
                 pts = lines[lid] + tuple(int(k + q) for q in np.nonzero(dist[lid] <= tol)[0])
                 lines[lid] = pts
-                line[np.ix_(pts, pts)] = lid
+                idx = np.array(pts)
+                line[idx[:, None], idx[None, :]] = lid
         seen = {pts: lid for lid, pts in enumerate(lines)}
         for c0 in range(0, len(iu), _CHUNK):  # the new pairs' lines, the points on them among all
             self._tick()
@@ -203,7 +204,8 @@ class NumericIndex:
                 lid = seen.setdefault(pts, len(lines))
                 if lid == len(lines):
                     lines.append(pts)
-                line[np.ix_(pts, pts)] = lid
+                idx = np.array(pts)
+                line[idx[:, None], idx[None, :]] = lid
         np.fill_diagonal(line, -1)
         self.line, self.lines = line, lines
 
@@ -328,19 +330,26 @@ class NumericIndex:
             out[p].append(q)
 
         slack = 4 * numeric.TOL * self.scale
-        for x in np.nonzero(hi - lo > 1)[0]:
+        # an equilateral triangle is also congruent to itself turned, its vertices rotated:
+        # 'contri e a b a b e' says eab is equilateral (an order that keeps a vertex in place
+        # would only say that a side equals itself)
+        equilateral = np.abs(keys[:, 0] - 1.0) <= 1e-5
+        for x in np.nonzero((hi - lo > 1) | equilateral)[0]:
             if x % 256 == 0:
                 self._tick()
             i = old + x
             t1 = tuple(int(v) for v in tris[i])
             l1 = (L[t1[0], t1[1]], L[t1[1], t1[2]], L[t1[2], t1[0]])
             for j in order[lo[x]:hi[x]]:
-                if j == i or (j >= old and j < i):  # each pair of new triangles once
+                itself = j == i
+                if (itself and not equilateral[x]) or (not itself and old <= j < i):  # each pair of new triangles once
                     continue
                 if abs(all_keys[j, 1] - all_keys[i, 1]) > 1e-5:
                     continue
                 same_size = abs(all_keys[j, 2] - all_keys[i, 2]) <= 1e-5
                 for t2 in permutations(int(v) for v in tris[j]):
+                    if itself and any(u == v for u, v in zip(t1, t2, strict=True)):
+                        continue
                     # the side ratios first, as numeric.holds compares them (looser): most of the six
                     # vertex orders fail here, without the full test
                     d, e, f = t2
@@ -354,7 +363,8 @@ class NumericIndex:
                             p = tuple(t1[m] for m in perm)
                             q = tuple(t2[m] for m in perm)
                             relate(out, p, q)
-                            relate(out, q, p)
+                            if not itself:  # itself: the other orders of t2 give the reverse pairs
+                                relate(out, q, p)
 
 
 def _circumcircles(xy: np.ndarray, tri: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -12,6 +12,7 @@ from ddar.rules import bundled_rules
 from geosolver.diagram import build_diagram, extend_diagram
 from geosolver.engine_input import engine_input
 from geosolver.errors import GeoError
+from geosolver.language import parse_problem
 from tests.conftest import REPO
 
 CLASSICS = REPO / "problems" / "classics.txt"
@@ -138,3 +139,19 @@ def test_an_extended_index_is_the_rebuilt_index(name, clauses):
         ix = ix.extended(e.coords)
         assert _relations_of(ix) == _relations_of(NumericIndex(e.coords, e.scale)), clause
         assert _relations_of(parent) == before
+
+
+def test_an_equilateral_triangle_is_congruent_to_itself_turned(anchors):
+    """The index relates an equilateral triangle to its rotations (not to the orders that keep a
+    vertex, which would say a side equals itself), so 'contri e a b a b e' (eab equilateral) can
+    be concluded: JGEX E061-65, whose three sides the engine proved equal all along."""
+    from geosolver.solve import solve
+
+    d = build_diagram(parse_problem("a b c = triangle a b c; d = eq_triangle d b c ? contri d b c b c d"), 0)
+    e = engine_input(d)
+    ix = NumericIndex(e.coords, e.scale)
+    b, c, dd = (e.names.index(p) for p in "bcd")
+    assert (c, dd, b) in ix.congruent[(b, c, dd)] and (b, dd, c) not in ix.congruent.get((b, c, dd), [])
+    r = solve(anchors / "jgex_ag_231.txt", "examples/complete2/unsolved2/complete_014_7_Book_00EE_08_E061-65.gex",
+              mode="ddar", timeout=60)
+    assert r.status == "solved", r.error
