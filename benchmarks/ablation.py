@@ -73,7 +73,7 @@ def table(out: Path) -> str:
                       f"{budget} s per problem", "",
                       "| mode | solved | with auxiliary points | median s to proof | median candidates before proof |",
                       "|---|---|---|---|---|"]
-            solved_by = {}
+            solved_by, tried = {}, {}
             for mode in MODES:
                 recs = ddar if mode == "ddar" else _records(out / f"{suite}-{mode}-{budget}.jsonl")
                 recs = {n: r for n, r in recs.items() if n in scope}
@@ -82,10 +82,17 @@ def table(out: Path) -> str:
                 solved = [r for r in recs.values() if r["status"] == "solved"]
                 aux = [r for r in solved if r.get("aux_clauses")]
                 solved_by[mode] = {r["name"] for r in solved}
+                tried[mode] = {r["name"]: r["candidates"] for r in aux}
                 med_s = f"{statistics.median(r['seconds'] for r in aux):.1f}" if aux else "-"
                 med_c = f"{statistics.median(r['candidates'] for r in aux):.0f}" if aux else "-"
                 lines.append(f"| {mode} | {len(solved)}/{len(recs)} | {len(aux)} | {med_s} | {med_c} |")
             lines.append("")
+            both = sorted(set(tried.get("search", {})) & set(tried.get("full", {})))
+            if both:
+                a, b = (statistics.median(tried[m][n] for n in both) for m in ("search", "full"))
+                lines += [f"On the {len(both)} problems both `search` and `full` prove with auxiliary points, the median "
+                          f"candidates tried before the proof: {a:.0f} (search) and {b:.0f} (full), "
+                          f"{a / max(b, 1):.1f}x.", ""]
             for a in solved_by:
                 for b in solved_by:
                     only = sorted(solved_by[a] - solved_by[b])

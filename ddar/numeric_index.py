@@ -168,7 +168,7 @@ class NumericIndex:
         setattr(self, attr, classes)
         out = np.full((self.n, self.n), -1, dtype=np.int64)
         k = len(old)
-        if k:
+        if len(renumber):  # else no old pairs, no old classes
             out[:k, :k] = np.where(old >= 0, renumber[np.maximum(old, 0)], -1)
         out[iu, ju] = out[ju, iu] = cls
         return out

@@ -18,8 +18,8 @@ from geosolver.solve import DEFAULT_MODE, MODES
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 _MODE_HELP = (f"ddar: the engine alone; search: then auxiliary points from the heuristics; neural: from the "
-              f"model; full: the model's, then the heuristics', then Wu's method; algebra: Wu's method alone "
-              f"(default {DEFAULT_MODE})")
+              f"model; full: the model's, then the heuristics'; each of these three ends with Wu's method in "
+              f"its last 10%%; algebra: Wu's method alone (default {DEFAULT_MODE})")
 
 _CHECK_EXAMPLES = """\
 examples:
