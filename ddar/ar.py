@@ -109,9 +109,9 @@ class Translator:
         out: Expr = {}
         for a, b, c in terms:
             v = self.var(a, b)
-            s = out.get(v, _ZERO) + c
+            s = out.get(v, _ZERO) + c  # a Fraction: _ZERO is one
             if s:
-                out[v] = Fraction(s)
+                out[v] = s
             else:
                 out.pop(v, None)
         return out

@@ -37,12 +37,8 @@ class _Classes:
         self.tol, self.period = tol, period
         self.reps: list[float] = reps or []
 
-    def find(self, value: float) -> int:
-        """The class whose value is ``value`` (within tolerance), or -1."""
-        return int(self.find_many(np.array([value], dtype=float))[0])
-
     def find_many(self, values: np.ndarray) -> np.ndarray:
-        """``find`` of each value."""
+        """The class each value is in (within tolerance), or -1."""
         out = np.full(len(values), -1, dtype=np.int64)
         m = len(self.reps)
         if not m:
@@ -159,9 +155,10 @@ class NumericIndex:
         self.dir = self._classes("_dirs", self.dir, self.theta[iu, ju], iu, ju)
         self.len = self._classes("_lens", self.len, self.loglen[iu, ju], iu, ju)
         self._lines(k, iu, ju)
-        self._circles(k)
+        triples = self._triples()
+        self._circles(k, triples)
         self._midpoints(k, iu, ju)
-        self._triangles(k)
+        self._triangles(k, triples[triples[:, 2] >= k])
 
     def _classes(self, attr: str, old: np.ndarray, values: np.ndarray, iu: np.ndarray, ju: np.ndarray) -> np.ndarray:
         classes, cls, renumber = getattr(self, attr).with_values(values)
@@ -209,13 +206,12 @@ class NumericIndex:
         np.fill_diagonal(line, -1)
         self.line, self.lines = line, lines
 
-    def _new_triples(self, k: int) -> np.ndarray:
-        """Every triple i < j < l with l >= k (in the order of combinations()); k = 0: every triple."""
+    def _triples(self) -> np.ndarray:
+        """Every triple i < j < l (in the order of combinations())."""
         r = np.arange(self.n)
-        return np.argwhere((r[:, None, None] < r[None, :, None]) & (r[None, :, None] < r[None, None, :])
-                           & (r[None, None, :] >= k))
+        return np.argwhere((r[:, None, None] < r[None, :, None]) & (r[None, :, None] < r[None, None, :]))
 
-    def _circles(self, k: int) -> None:
+    def _circles(self, k: int, tri: np.ndarray) -> None:
         """Numeric circles through at least four points."""
         xy, n, tol = self.coords, self.n, LENGTH_TOL * self.scale
         circles, circle_of = list(self.circles), dict(self.circle_of)
@@ -229,7 +225,6 @@ class NumericIndex:
                 for k3 in combinations(pts, 3):
                     circle_of[k3] = int(cid)
         if n >= 4:
-            tri = self._new_triples(0)
             for c0 in range(0, len(tri), _CHUNK):
                 self._tick()
                 t = tri[c0:c0 + _CHUNK]
@@ -281,12 +276,6 @@ class NumericIndex:
 
     # -- lookups ---------------------------------------------------------------
 
-    def dir_class(self, theta: float) -> int:
-        return self._dirs.find(theta)
-
-    def len_class(self, loglength: float) -> int:
-        return self._lens.find(loglength)
-
     def on_line(self, a: int, b: int) -> tuple[int, ...]:
         return self.lines[self.line[a, b]]
 
@@ -300,11 +289,10 @@ class NumericIndex:
 
     # -- similar triangles -------------------------------------------------------
 
-    def _triangles(self, k: int) -> None:
+    def _triangles(self, k: int, t: np.ndarray) -> None:
         """Ordered triangle -> the ordered triangles similar (congruent) to it, vertex by vertex,
-        for every pair of triangles one of which names a new point."""
+        for every pair of triangles one of which names a new point (``t``: the new triples)."""
         L, tol = self.length, LENGTH_TOL * self.scale
-        t = self._new_triples(k) if self.n >= 3 else np.zeros((0, 3), dtype=np.int64)
         a, b, c = t[:, 0], t[:, 1], t[:, 2]
         s = np.sort(np.stack([L[a, b], L[b, c], L[c, a]], axis=1), axis=1)
         keep = (s[:, 0] > tol * 10) & (self.line[a, b] != self.line[b, c])
