@@ -179,12 +179,14 @@ class Table:
         if self._point_key != (value_of_free, p):
             self._point, self._point_key, self._stale = {}, (value_of_free, p), float("-inf")
         point = self._point
+        if self._stale == float("inf"):
+            return point  # no row added since the last call
         for pivot in sorted(v for v in self.rows if v >= self._stale):  # a row's other variables are smaller
             row, _ = self.rows[pivot]
             s = 0
             for v, c in row.items():
                 if v != pivot:
-                    s += int(c.numerator) * pow(int(c.denominator), -1, p) * point.get(v, value_of_free(v))
+                    s += int(c.numerator) * pow(int(c.denominator), -1, p) * (point[v] if v in point else value_of_free(v))
             point[pivot] = -s % p
         self._stale = float("inf")
         return point

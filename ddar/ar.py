@@ -70,7 +70,6 @@ def prime_exponents(r: Fraction) -> dict[int, int]:
 
 
 STRIDE = 1 << 16  # more points than any figure has
-_ZERO = Fraction(0)
 
 
 class Translator:
@@ -99,22 +98,24 @@ class Translator:
         k = round(r / math.pi)
         if abs(r - k * math.pi) > LIFT_TOL:
             raise ValueError(f"angle equation {eq} does not hold in the figure (off by {r - k * math.pi:.3g})")
-        return combine([(Fraction(1), eq), (Fraction(-k), {PI: Fraction(1)})]) if k else eq
+        if not k:
+            return eq
+        out = dict(eq)  # eq plus -k PI (combine's arithmetic, for a dict of a few entries)
+        c = out.pop(PI, 0) - k
+        if c:
+            out[PI] = c if isinstance(c, Fraction) else Fraction(int(c.numerator), int(c.denominator))
+        return out
 
     def var(self, a: int, b: int) -> int:
         return a * STRIDE + b if a < b else b * STRIDE + a
 
     def _sum(self, terms: list[tuple[int, int, Fraction]]) -> Expr:
-        """sum of c * pair(a, b), the pairs as variables, zeros dropped."""
-        out: Expr = {}
+        """sum of c * pair(a, b), the pairs as variables, zeros dropped (coefficients Fractions)."""
+        out: dict = {}
         for a, b, c in terms:
-            v = self.var(a, b)
-            s = out.get(v, _ZERO) + c  # a Fraction: _ZERO is one
-            if s:
-                out[v] = s
-            else:
-                out.pop(v, None)
-        return out
+            v = a * STRIDE + b if a < b else b * STRIDE + a
+            out[v] = out.get(v, 0) + c  # ints while the terms are (most are): Fraction sums cost more
+        return {v: c if type(c) is Fraction else Fraction(c) for v, c in out.items() if c}
 
     def equations(self, f: Fact, table: str) -> list[Expr]:
         """The equations ``expr = 0`` a fact stands for in a table, in the documented order
@@ -141,7 +142,7 @@ class Translator:
     def _distance(self, f: Fact) -> list[Expr]:
         """Lengths (not logs): equal, in a constant ratio, and adding up along a line in the
         order the figure shows (which point lies between is read off the figure, like sameside)."""
-        x, one = f.args, Fraction(1)
+        x, one = f.args, 1
         if f.pred == "cong":
             return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
         if f.pred == "rconst":
@@ -163,14 +164,14 @@ class Translator:
         """Squared lengths: what Pythagoras and its generalisations chase.  perp a b c d is
         (a - b).(d - c) = 0, which is s(ac) + s(bd) - s(ad) - s(bc) = 0 (a pair of one
         point, length zero, drops out: perp a b b c is Pythagoras at b)."""
-        x, one = f.args, Fraction(1)
+        x, one = f.args, 1
         if f.pred == "cong":
             return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
         if f.pred == "rconst":
             return [self._sum([(x[0], x[1], one), (x[2], x[3], -f.value**2)])]
         if f.pred == "midp":
             m, a, b = x
-            return [self._sum([(m, a, one), (m, b, -one)]), self._sum([(a, b, one), (m, a, Fraction(-4))])]
+            return [self._sum([(m, a, one), (m, b, -one)]), self._sum([(a, b, one), (m, a, -4)])]
         if f.pred == "perp":
             a, b, c, d = x
             terms = [(a, c, one), (b, d, one), (a, d, -one), (b, c, -one)]
@@ -179,7 +180,7 @@ class Translator:
 
     def _equations(self, f: Fact) -> list[Expr]:
         p, x = f.pred, f.args
-        one = Fraction(1)
+        one = 1  # _sum makes Fractions
         if p == "para":
             return [self._sum([(x[0], x[1], one), (x[2], x[3], -one)])]
         if p == "perp":
@@ -230,7 +231,7 @@ class Translator:
             if len(f.args) != 3:
                 raise ValueError("AR proves coll of three points only")
             a, b, c = f.args
-            return self.lift(self._sum([(a, b, Fraction(1)), (a, c, Fraction(-1))]))
+            return self.lift(self._sum([(a, b, 1), (a, c, -1)]))
         eqs = self.equations(f, table)
         if len(eqs) != 1:
             raise ValueError(f"AR does not prove {f.pred}")

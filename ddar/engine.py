@@ -326,7 +326,7 @@ class Engine:
                 for v, c in terms:
                     if v not in slot:
                         slot[v] = len(values)
-                        values.append(point.get(v, self._free_value(v)))
+                        values.append(point[v] if v in point else self._free_value(v))
                     index.append(slot[v])
                     coef.append(c)
                 indptr.append(len(index))

@@ -193,9 +193,11 @@ def _compile(rule: Rule, ix: NumericIndex, stats: dict | None,
             if best is None or cost < best[0]:
                 best = (cost, "gen", a, fan)
         if best is None or best[0] > stats["scan"]:
-            # scan the unbound variable that occurs in the most atoms
+            # scan the unbound variable after which some atom generates the fewest bindings
+            # (then the one in the most atoms)
             free = [v for v in range(len(variables)) if v not in bound]
-            var = max(free, key=lambda v: sum(v in a.varset for a in pending))
+            var = min(free, key=lambda v: (_next_fan(pending, bound | {v}, ix, stats),
+                                           -sum(v in a.varset for a in pending)))
             steps.append(("scan", var))
             bound = bound | {var}
             rows *= stats["scan"]
@@ -209,6 +211,17 @@ def _compile(rule: Rule, ix: NumericIndex, stats: dict | None,
             steps.append(("test", a))
             pending.remove(a)
     return variables, steps, work
+
+
+def _next_fan(pending: list[_CompiledAtom], bound: frozenset[int], ix: NumericIndex, stats: dict) -> float:
+    """The fewest bindings per new variable an atom touching ``bound`` would generate next."""
+    best = stats["scan"]
+    for a in pending:
+        if a.varset & bound and not a.varset <= bound:
+            cost = a.gen_cost(ix, bound, stats)
+            if cost is not None:
+                best = min(best, max(cost, 1.0) ** (1.0 / len(a.varset - bound)))
+    return best
 
 
 @dataclass(frozen=True)
@@ -389,14 +402,17 @@ def instances(
     if new_from:
         # one rule's bindings from all its plans, sorted: which plans the cache chose (pinned or
         # whole, on whichever figure it first saw) changes neither the instances nor their order
-        by_rule: dict[str, tuple[Plan, list[np.ndarray]]] = {}
+        # (a few rows each: sorted tuples cost a fraction of np.unique's axis=0 path)
+        by_rule: dict[str, tuple[Plan, set]] = {}
         for plan, rows in found_rows:
-            by_rule.setdefault(plan.rule.name, (plan, []))[1].append(rows)
-        found_rows = [(plan, np.unique(np.vstack(parts), axis=0) if sum(len(p) for p in parts) else parts[0])
-                      for plan, parts in by_rule.values()]
-    for plan, rows in found_rows:
+            if len(rows):
+                by_rule.setdefault(plan.rule.name, (plan, set()))[1].update(map(tuple, rows.tolist()))
+        bindings = [(plan, sorted(rows)) for plan, rows in by_rule.values()]
+    else:
+        bindings = [(plan, rows.tolist()) for plan, rows in found_rows]
+    for plan, rows in bindings:
         rule = plan.rule
-        for b in rows.tolist():
+        for b in rows:
             prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.facts)
             concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.conclusions)
             key = (rule.name, frozenset(prem), concl)
