@@ -42,6 +42,7 @@ SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
 _P = 2**31 - 1  # a prime: AR candidates are found mod _P, then confirmed exactly
 
 _SUBSET_PREDS = {"coll": 3, "cyclic": 4, "circle": 4}
+_PAIRED = frozenset({"cong", "para", "eqangle", "eqratio"})  # facts over pairs that may repeat one
 
 
 def union_parts(f: Fact) -> list[Fact]:
@@ -223,7 +224,7 @@ class Engine:
             self._seen.add(key)
             k = len(self._instances)
             self._instances.append(inst)
-            missing = [f for f in dict.fromkeys(inst.premises) if f not in self.proved]  # ordered: deterministic
+            missing = [f for f in dict.fromkeys(inst.premises) if f not in self.proved and not self._identity(f)]
             self._missing.append(len(missing))
             for f in missing:
                 self._waiting.setdefault(f, []).append(k)
@@ -297,8 +298,21 @@ class Engine:
             if not self.holds(c):
                 self.rejected.append(c)
                 continue
-            self._prove(c, Reason("rule", inst.premises, inst.rule, inst.binding))
+            if not self._identity(c):
+                self._prove(c, Reason("rule", inst.premises, inst.rule, inst.binding))
             self.rule_fires[inst.rule.name] = self.rule_fires.get(inst.rule.name, 0) + 1
+
+    def _identity(self, f: Fact) -> bool:
+        """Whether ``f`` says a thing equals itself (AB = AB, AB ∥ AB, an angle or ratio equal to
+        itself); if so it is proved, by AR with nothing cited ('identity'), rather than by
+        whichever rule first concludes it.  Only facts that repeat a pair are translated."""
+        if f.pred not in _PAIRED or len(set(zip(f.args[::2], f.args[1::2]))) == len(f.args) // 2:
+            return False
+        for name, preds in CONCLUDES.items():
+            if f.pred in preds and not self.tr.target(f, name):
+                self._prove(f, Reason("ar", (), table=name))
+                return True
+        return False
 
     def _ar_candidates(self, facts: list[Fact]) -> set[tuple[Fact, str]]:
         """(fact, table) pairs whose target vanishes at a random solution of the table mod a

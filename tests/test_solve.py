@@ -323,6 +323,34 @@ def test_adding_an_auxiliary_point_continues_from_the_closure():
     assert check_proof(proof) == []
 
 
+def _says_a_thing_equals_itself(fact: dict) -> bool:
+    """AB = AB, AB ∥ AB, ∠(AB,CD) = ∠(AB,CD), AB/CD = AB/CD, or each side a pair with itself."""
+    pts = fact["points"]
+    pairs = [frozenset(p) for p in zip(pts[::2], pts[1::2])]
+    if fact["pred"] in ("cong", "para"):
+        return pairs[0] == pairs[1]
+    if fact["pred"] in ("eqangle", "eqratio"):
+        return pairs[:2] == pairs[2:] or (pairs[0] == pairs[1] and pairs[2] == pairs[3])
+    return False
+
+
+def test_a_fact_that_repeats_a_pair_is_an_identity(anchors):
+    """'AC = AC' is proved by nothing (AR's identity), never by a rule about congruent
+    triangles whose proof the reader would have to follow first."""
+    jgex = anchors / "jgex_ag_231.txt"
+    problems = [p for p in geosolver.load_problems(jgex) if p.name.endswith(("E061-65.gex", "E017-4.gex"))]
+    problems += [geosolver.load_problem(CLASSICS, n) for n in ("napoleon", "brahmagupta")]
+    identities = 0
+    for p in problems:
+        r = solve(p, mode="ddar", timeout=30)
+        _solved_and_checked(r)
+        for s in r.proof["steps"]:
+            if s["kind"] != "figure" and _says_a_thing_equals_itself(s["fact"]):
+                assert s["kind"] == "ar" and s["uses"] == [], (p.name, s["text"], s["kind"])
+                identities += 1
+    assert identities >= 3  # E061-65 cites AC = AC, CD = CD, AD = AD and DE = DE
+
+
 def test_a_goal_that_repeats_a_point_is_refused():
     r = solve("a b c = triangle ? coll a b a")
     assert r.status == "error" and r.error_kind == "goal" and "names a point twice" in r.error
