@@ -309,9 +309,12 @@ class Engine:
         if f.pred not in _PAIRED or len(set(zip(f.args[::2], f.args[1::2]))) == len(f.args) // 2:
             return False
         for name, preds in CONCLUDES.items():
-            if f.pred in preds and not self.tr.target(f, name):
-                self._prove(f, Reason("ar", (), table=name))
-                return True
+            try:
+                if f.pred in preds and not self.tr.target(f, name):
+                    self._prove(f, Reason("ar", (), table=name))
+                    return True
+            except ValueError:  # an angle equation off in a near-degenerate figure: no identity
+                return False
         return False
 
     def _ar_candidates(self, facts: list[Fact]) -> set[tuple[Fact, str]]:
