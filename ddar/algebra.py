@@ -39,7 +39,8 @@ Expr = dict[int, Fraction]
 ZERO, ONE = mpq(0), mpq(1)
 
 
-def _frac(q) -> Fraction:
+def to_fraction(q) -> Fraction:
+    """A Fraction of an int, Fraction or mpq."""
     return Fraction(int(q.numerator), int(q.denominator))
 
 
@@ -166,7 +167,7 @@ class Table:
             red = {v: c for v, c in red.items() if v != self.modular}
             if m:
                 red[self.modular] = m
-        return tuple(sorted((v, _frac(c)) for v, c in red.items()))
+        return tuple(sorted((v, to_fraction(c)) for v, c in red.items()))
 
     def random_point(self, value_of_free: "Callable[[int], int]", p: int) -> dict[int, int]:
         """A solution of the table's equations mod ``p``: free variables take
@@ -201,4 +202,4 @@ class Table:
         red, prov = self.reduce(expr)
         if not self._residue_is_zero(red):
             return None
-        return {r: _frac(k) for r, k in prov.items() if k}
+        return {r: to_fraction(k) for r, k in prov.items() if k}

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from ddar.algebra import Expr, combine
+from ddar.algebra import Expr, combine, to_fraction
 from ddar.facts import Fact
 
 PI = -1
@@ -103,7 +103,7 @@ class Translator:
         out = dict(eq)  # eq plus -k PI (combine's arithmetic, for a dict of a few entries)
         c = out.pop(PI, 0) - k
         if c:
-            out[PI] = c if isinstance(c, Fraction) else Fraction(int(c.numerator), int(c.denominator))
+            out[PI] = to_fraction(c)
         return out
 
     def var(self, a: int, b: int) -> int:
@@ -113,7 +113,7 @@ class Translator:
         """sum of c * pair(a, b), the pairs as variables, zeros dropped (coefficients Fractions)."""
         out: dict = {}
         for a, b, c in terms:
-            v = a * STRIDE + b if a < b else b * STRIDE + a
+            v = self.var(a, b)
             out[v] = out.get(v, 0) + c  # ints while the terms are (most are): Fraction sums cost more
         return {v: c if type(c) is Fraction else Fraction(c) for v, c in out.items() if c}
 

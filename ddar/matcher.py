@@ -182,22 +182,17 @@ def _compile(rule: Rule, ix: NumericIndex, stats: dict | None,
     steps: list[Step] = [("test", a) for a in atoms if a.varset <= bound]
     rows = work = 1.0
     while len(bound) < len(variables):
-        best = None
-        for a in pending:
-            cost = a.gen_cost(ix, bound, stats)
-            if cost is None or (bound and not (a.varset & bound)):
-                continue  # a whole relation is enumerated only to start a plan
-            # compare fan-out per new variable with scanning one variable (n points)
-            fan = max(cost, 1.0)
-            cost = fan ** (1.0 / len(a.varset - bound))
-            if best is None or cost < best[0]:
-                best = (cost, "gen", a, fan)
+        best = _best_generator(pending, bound, ix, stats)
         if best is None or best[0] > stats["scan"]:
             # scan the unbound variable after which some atom generates the fewest bindings
             # (then the one in the most atoms)
             free = [v for v in range(len(variables)) if v not in bound]
-            var = min(free, key=lambda v: (_next_fan(pending, bound | {v}, ix, stats),
-                                           -sum(v in a.varset for a in pending)))
+
+            def after_scan(v: int, bound: frozenset[int] = bound) -> float:
+                nxt = _best_generator(pending, bound | {v}, ix, stats)
+                return stats["scan"] if nxt is None else min(nxt[0], stats["scan"])
+
+            var = min(free, key=lambda v: (after_scan(v), -sum(v in a.varset for a in pending)))
             steps.append(("scan", var))
             bound = bound | {var}
             rows *= stats["scan"]
@@ -213,14 +208,19 @@ def _compile(rule: Rule, ix: NumericIndex, stats: dict | None,
     return variables, steps, work
 
 
-def _next_fan(pending: list[_CompiledAtom], bound: frozenset[int], ix: NumericIndex, stats: dict) -> float:
-    """The fewest bindings per new variable an atom touching ``bound`` would generate next."""
-    best = stats["scan"]
+def _best_generator(pending: list[_CompiledAtom], bound: frozenset[int], ix: NumericIndex,
+                    stats: dict) -> tuple[float, str, _CompiledAtom, float] | None:
+    """(bindings per new variable, 'gen', atom, bindings) of the atom that generates fewest next."""
+    best = None
     for a in pending:
-        if a.varset & bound and not a.varset <= bound:
-            cost = a.gen_cost(ix, bound, stats)
-            if cost is not None:
-                best = min(best, max(cost, 1.0) ** (1.0 / len(a.varset - bound)))
+        cost = a.gen_cost(ix, bound, stats)
+        if cost is None or (bound and not (a.varset & bound)):
+            continue  # a whole relation is enumerated only to start a plan
+        # compare fan-out per new variable with scanning one variable (n points)
+        fan = max(cost, 1.0)
+        cost = fan ** (1.0 / len(a.varset - bound))
+        if best is None or cost < best[0]:
+            best = (cost, "gen", a, fan)
     return best
 
 
