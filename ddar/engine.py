@@ -35,6 +35,7 @@ from ddar.ar import CONCLUDES, Translator, tables_of
 from ddar.facts import Fact
 from ddar.matcher import Instance, MatchCache, instances
 from ddar.numeric_index import NumericIndex, OverBudget
+from ddar.predicates import PREDICATES
 from ddar.rules import Rule, bundled_rules
 
 SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
@@ -42,7 +43,6 @@ SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
 _P = 2**31 - 1  # a prime: AR candidates are found mod _P, then confirmed exactly
 
 _SUBSET_PREDS = {"coll": 3, "cyclic": 4, "circle": 4}
-_PAIRED = frozenset({"cong", "para", "eqangle", "eqratio"})  # facts over pairs that may repeat one
 
 
 def union_parts(f: Fact) -> list[Fact]:
@@ -306,7 +306,7 @@ class Engine:
         """Whether ``f`` says a thing equals itself (AB = AB, AB ∥ AB, an angle or ratio equal to
         itself); if so it is proved, by AR with nothing cited ('identity'), rather than by
         whichever rule first concludes it.  Only facts that repeat a pair are translated."""
-        if f.pred not in _PAIRED or len(set(zip(f.args[::2], f.args[1::2]))) == len(f.args) // 2:
+        if not PREDICATES[f.pred].equates or len(set(zip(f.args[::2], f.args[1::2]))) == len(f.args) // 2:
             return False
         for name, preds in CONCLUDES.items():
             try:

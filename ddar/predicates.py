@@ -22,6 +22,9 @@ class PredicateSpec:
     meaning: str = ""
     negative: bool = False  # a non-degeneracy condition rather than a fact
     distinct: str = "pairs"  # which points must differ: each 'pairs' (a line, segment), 'triangles', or 'all'
+    pairs: str | None = None  # what its points read as, two by two: 'lines' or 'segments' (None: neither)
+    equates: bool = False  # says its pairs' lines, lengths or angles are alike: naming one pair twice can
+    # make it an identity (AB = AB)
 
     def arity_text(self) -> str:
         pts = f"{self.points} or more points" if self.variadic else f"{self.points} points"
@@ -31,24 +34,24 @@ class PredicateSpec:
 _SPECS = [
     PredicateSpec("coll", 3, True, distinct="all", meaning="the points lie on one line"),
     PredicateSpec("ncoll", 3, True, distinct="all", meaning="the points do not all lie on one line", negative=True),
-    PredicateSpec("para", 4, meaning="line AB is parallel to line CD"),
-    PredicateSpec("npara", 4, meaning="line AB is not parallel to line CD", negative=True),
-    PredicateSpec("perp", 4, meaning="line AB is perpendicular to line CD"),
-    PredicateSpec("nperp", 4, meaning="line AB is not perpendicular to line CD", negative=True),
-    PredicateSpec("cong", 4, meaning="segment AB has the length of segment CD"),
+    PredicateSpec("para", 4, pairs="lines", equates=True, meaning="line AB is parallel to line CD"),
+    PredicateSpec("npara", 4, pairs="lines", meaning="line AB is not parallel to line CD", negative=True),
+    PredicateSpec("perp", 4, pairs="lines", meaning="line AB is perpendicular to line CD"),
+    PredicateSpec("nperp", 4, pairs="lines", meaning="line AB is not perpendicular to line CD", negative=True),
+    PredicateSpec("cong", 4, pairs="segments", equates=True, meaning="segment AB has the length of segment CD"),
     PredicateSpec("cyclic", 4, True, distinct="all", meaning="the points lie on one circle"),
     PredicateSpec("circle", 4, True, distinct="all", meaning="O (first) is the centre of a circle through the others"),
     PredicateSpec("midp", 3, distinct="all", meaning="M (first) is the midpoint of AB"),
     PredicateSpec(
-        "eqangle", 8, meaning="the directed angle from AB to CD equals the one from EF to GH (mod pi)"
+        "eqangle", 8, pairs="lines", equates=True, meaning="the directed angle from AB to CD equals the one from EF to GH (mod pi)"
     ),
-    PredicateSpec("eqratio", 8, meaning="AB / CD = EF / GH"),
+    PredicateSpec("eqratio", 8, pairs="segments", equates=True, meaning="AB / CD = EF / GH"),
     PredicateSpec("simtri", 6, distinct="triangles", meaning="triangles ABC and DEF are similar (either orientation)"),
     PredicateSpec("contri", 6, distinct="triangles", meaning="triangles ABC and DEF are congruent (either orientation)"),
     PredicateSpec(
-        "aconst", 4, value="angle", meaning="the directed angle from AB to CD is the constant (mod pi)"
+        "aconst", 4, value="angle", pairs="lines", meaning="the directed angle from AB to CD is the constant (mod pi)"
     ),
-    PredicateSpec("rconst", 4, value="ratio", meaning="AB / CD is the constant"),
+    PredicateSpec("rconst", 4, value="ratio", pairs="segments", meaning="AB / CD is the constant"),
     PredicateSpec(
         "sameside",
         6,

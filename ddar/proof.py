@@ -19,6 +19,7 @@ from ddar.ar import Translator
 from ddar.facts import Fact
 from ddar.figure_facts import FigureFact, branch_fact
 from ddar.notation import fact_text
+from ddar.predicates import PREDICATES
 
 if TYPE_CHECKING:  # the engine (numba) loads only where a problem is solved
     from ddar.engine import Reason
@@ -49,10 +50,6 @@ def needed_facts(proved: dict[Fact, Reason], goals: Sequence[Fact]) -> list[Fact
     return order
 
 
-_LINE_PAIRS = {"para", "perp", "eqangle", "aconst", "npara", "nperp"}
-_SEGMENT_PAIRS = {"cong", "eqratio", "rconst"}
-
-
 def fact_objects(f: Fact, names: Sequence[str]) -> dict:
     """The points, lines (point pairs, or all the points of a coll), segments and circles
     a fact speaks of: what a proof page highlights when the step is selected."""
@@ -61,10 +58,8 @@ def fact_objects(f: Fact, names: Sequence[str]) -> dict:
     out: dict = {"points": list(dict.fromkeys(pts)), "lines": [], "segments": [], "circles": []}
     if f.pred == "coll":
         out["lines"] = [pts]
-    elif f.pred in _LINE_PAIRS:
-        out["lines"] = pairs
-    elif f.pred in _SEGMENT_PAIRS:
-        out["segments"] = pairs
+    elif PREDICATES[f.pred].pairs:
+        out[PREDICATES[f.pred].pairs] = pairs
     elif f.pred == "midp":
         out["segments"] = [[pts[1], pts[2]]]
     elif f.pred == "cyclic":

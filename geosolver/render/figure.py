@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ddar.predicates import PREDICATES
 from geosolver import geometry as g
 from geosolver.diagram import Diagram
 from geosolver.statement import Statement
@@ -56,7 +57,7 @@ class Objects:
 
 
 def _pairs(pred: str, pts: tuple[str, ...]) -> list[tuple[str, str]]:
-    if pred in ("para", "perp", "cong", "eqangle", "eqratio", "aconst", "rconst", "npara", "nperp"):
+    if PREDICATES[pred].pairs:
         return [(pts[i], pts[i + 1]) for i in range(0, len(pts) - 1, 2)]
     if pred == "midp":
         return [(pts[1], pts[2])]
