@@ -10,8 +10,8 @@ forward pass for training it does what the search needs:
 * ``score``: the log-likelihood of given clauses after a prompt, to rank
   candidates proposed by others.
 
-Both run the prompt once and keep its keys and values (``past``), so each
-further token costs one position.  Weights are saved as safetensors (no pickle)
+Both run the prompt once and keep its keys and values, so each further token
+costs one position; the beams of ``propose`` share the prompt's (``Block.decode``).  Weights are saved as safetensors (no pickle)
 with the configuration beside them in JSON.
 """
 
@@ -65,6 +65,30 @@ class Block(nn.Module):
         x = x + self.drop(self.mlp(self.ln2(x)))
         return x, (k, v)
 
+    def decode(self, x: torch.Tensor, prefix: tuple, gen: tuple | None):
+        """One new position for each of ``b`` beams (x: b, 1, d) that share the prompt's keys and
+        values (``prefix``, batch 1) and have their own for the tokens generated so far (``gen``):
+        the prompt's are never copied per beam, which is what a beam search of width 256 spent
+        its time on."""
+        b, _, d = x.shape
+        h = self.heads
+        q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
+        q, k, v = (z.view(b, 1, h, d // h).transpose(1, 2) for z in (q, k, v))
+        if gen is not None:
+            k, v = torch.cat([gen[0], k], dim=2), torch.cat([gen[1], v], dim=2)
+        # against the prompt as one (heads, beams, dh) @ (heads, dh, n) product: a broadcast over
+        # the beams would copy the prompt's keys once per beam
+        qh = q.squeeze(2).transpose(0, 1)  # (heads, beams, dh)
+        pk, pv = prefix[0][0], prefix[1][0]  # (heads, n, dh)
+        att = torch.cat([(qh @ pk.transpose(1, 2)).transpose(0, 1), (q @ k.transpose(-1, -2)).squeeze(2)], dim=-1)
+        att = (att / math.sqrt(d // h)).softmax(dim=-1)  # (beams, heads, n + generated)
+        n = pk.shape[1]
+        y = (att[..., :n].transpose(0, 1) @ pv).transpose(0, 1) + (att[..., n:].unsqueeze(2) @ v).squeeze(2)
+        y = y.reshape(b, 1, d)
+        x = x + self.proj(y)
+        x = x + self.mlp(self.ln2(x))
+        return x, (k, v)
+
 
 class Transformer(nn.Module):
     def __init__(self, c: ModelConfig):
@@ -97,6 +121,16 @@ class Transformer(nn.Module):
             presents.append(kv)
         return self.ln(x) @ self.tok.weight.T, presents
 
+    def decode(self, idx: torch.Tensor, prefix: list, gen: list | None, start: int):
+        """Logits for one new position per beam (idx: b, 1) at position ``start``, after the
+        prompt's keys and values (``prefix``, from ``forward``) and each beam's own (``gen``)."""
+        x = self.tok(idx) + self.pos(torch.tensor([start]))
+        out = []
+        for i, block in enumerate(self.blocks):
+            x, kv = block.decode(x, prefix[i], None if gen is None else gen[i])
+            out.append(kv)
+        return self.ln(x) @ self.tok.weight.T, out
+
     def parameters_count(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
@@ -109,17 +143,16 @@ class Transformer(nn.Module):
         room = self.config.context - len(prompt)
         if room <= 1:
             return []
-        logits, past = self(torch.tensor([prompt]))
+        logits, prefix = self(torch.tensor([prompt]))
+        gen = None  # each beam's keys and values past the prompt
         beams: list[tuple[list[int], float]] = [([], 0.0)]
         last = logits[:, -1]
         done: list[tuple[list[int], float]] = []
         end_ids = torch.tensor(ends)
-        for _ in range(min(max_len, room - 1)):
+        for step in range(min(max_len, room - 1)):
             logp = F.log_softmax(last.float(), dim=-1)  # (beams, vocab)
-            end_lp = torch.logsumexp(logp[:, end_ids], dim=1)
-            for j, (seq, lp) in enumerate(beams):
-                if seq:
-                    done.append((seq, lp + float(end_lp[j])))
+            end_lp = torch.logsumexp(logp[:, end_ids], dim=1).tolist()
+            done.extend((seq, lp + e) for (seq, lp), e in zip(beams, end_lp) if seq)
             total = torch.tensor([lp for _, lp in beams]).unsqueeze(1) + logp
             total[:, end_ids] = -math.inf
             flat = total.flatten()
@@ -131,9 +164,9 @@ class Transformer(nn.Module):
             best_done = sorted(lp for _, lp in done)[-k:] if len(done) >= k else None
             if best_done and float(top.values[0]) < best_done[0]:
                 break  # no open beam can beat the k finished ones
-            beams = [(beams[int(r)][0] + [int(c)], float(v)) for r, c, v in zip(rows, cols, top.values)]
-            past = [(kk[rows], vv[rows]) for kk, vv in past]
-            logits, past = self(cols.view(-1, 1), past)
+            beams = [(beams[r][0] + [c], v) for r, c, v in zip(rows.tolist(), cols.tolist(), top.values.tolist())]
+            gen = None if gen is None else [(kk[rows], vv[rows]) for kk, vv in gen]
+            logits, gen = self.decode(cols.view(-1, 1), prefix, gen, len(prompt) + step)
             last = logits[:, -1]
         done.sort(key=lambda t: -t[1])
         return done[:k]

@@ -1,0 +1,132 @@
+"""Time the model's proposals for one state: the root of every IMO-AG-30 problem and of the
+JGEX-AG-231 problems the engine alone leaves, on one CPU thread as in the search.
+
+    python benchmarks/proposal_speed.py                  # -> benchmarks/PROPOSALS.md
+    python benchmarks/proposal_speed.py --compare HEAD~1 # also that commit's model code, as ratios
+
+Per problem: the prompt's length in tokens, the seconds of the model's beam search (its
+256 best clauses), of ``NeuralProposer.propose`` as the search calls it (the beam, then each
+proposal renamed, parsed and placed in the figure), and how many proposals it keeps.
+``--compare REF`` runs REF's ``geosolver/neural/model.py`` with the same shipped weights on
+the same prompts in this process, one after the other, and checks that both beams propose
+the same clauses in the same order.
+
+Data: $GEOSOLVER_DATA (default ../shared/anchors/alphageometry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("GEOSOLVER_DATA", REPO.parent / "shared" / "anchors" / "alphageometry"))
+
+
+def _model_at(ref: str):
+    """The model module of commit ``ref`` (its file only, imported under another name)."""
+    text = subprocess.run(["git", "show", f"{ref}:geosolver/neural/model.py"], cwd=REPO, check=True,
+                          capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "model_at_ref.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location("model_at_ref", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _problems() -> list:
+    import geosolver
+    from geosolver.solve import solve
+
+    out = list(geosolver.load_problems(DATA / "imo_ag_30.txt"))
+    for p in geosolver.load_problems(DATA / "jgex_ag_231.txt"):
+        if solve(p, mode="ddar", timeout=60).status != "solved":
+            out.append(p)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--compare", metavar="REF", help="also time this commit's model code, as ratios")
+    ap.add_argument("--out", default=str(REPO / "benchmarks" / "PROPOSALS.md"))
+    args = ap.parse_args()
+
+    import torch
+
+    from geosolver.neural import model as model_here
+    from geosolver.neural.proposer import BEAM, WEIGHTS, NeuralProposer
+    from geosolver.proposers import ProposalState
+    from geosolver.solve import prepare
+
+    torch.set_num_threads(1)
+    here = model_here.load(WEIGHTS)
+    there = _model_at(args.compare).load(WEIGHTS) if args.compare else None
+    proposer = NeuralProposer(here)
+    problems = _problems()
+    rows = []
+    for i, problem in enumerate(problems):
+        d, _ = prepare(problem, 0)
+        prompt, _, _ = proposer._prompt(d.problem)
+        if i == 0:  # torch's first call pays its set-up
+            here.propose(prompt, BEAM, proposer.ends)
+        t0 = time.perf_counter()
+        beam = here.propose(prompt, BEAM, proposer.ends)
+        t1 = time.perf_counter()
+        kept = proposer.propose(ProposalState(d), BEAM)
+        t2 = time.perf_counter()
+        row = {"name": problem.name, "tokens": len(prompt), "beam": t1 - t0, "propose": t2 - t1, "kept": len(kept)}
+        if there is not None:
+            if i == 0:
+                there.propose(prompt, BEAM, proposer.ends)
+            t3 = time.perf_counter()
+            old = there.propose(prompt, BEAM, proposer.ends)
+            row["beam_ref"] = time.perf_counter() - t3
+            row["same"] = [s for s, _ in old] == [s for s, _ in beam]
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+
+    def med(key: str, part: list) -> float:
+        return statistics.median(r[key] for r in part)
+
+    imo = [r for r in rows if "imo" in r["name"]]
+    jgex = [r for r in rows if r not in imo]
+    out = ["# The model's proposals for one state (`python benchmarks/proposal_speed.py"
+           + (f" --compare {args.compare}`)" if args.compare else "`)"), "",
+           (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, torch "
+           f"{torch.__version__} on one thread; the shipped weights; the root state of each IMO-AG-30 problem "
+           f"and of the {len(jgex)} JGEX-AG-231 problems the engine alone leaves. `beam`: the model's "
+           f"{BEAM} best clauses; `propose`: the beam, then each clause renamed, parsed and placed "
+           "in the figure (what the search calls, per state)."), "",
+           "| set | problems | median beam s | max beam s | median propose s | max propose s | median kept |"
+           + (" median beam s at REF | median ratio | same proposals |" if there else ""),
+           "|---|---|---|---|---|---|---|" + ("---|---|---|" if there else "")]
+    for label, part in (("IMO-AG-30", imo), ("JGEX-AG-231 left", jgex)):
+        line = (f"| {label} | {len(part)} | {med('beam', part):.2f} | {max(r['beam'] for r in part):.2f} | "
+                f"{med('propose', part):.2f} | {max(r['propose'] for r in part):.2f} | {med('kept', part):.0f} |")
+        if there:
+            ratio = statistics.median(r["beam_ref"] / r["beam"] for r in part)
+            line += f" {med('beam_ref', part):.2f} | {ratio:.1f}x | {sum(r['same'] for r in part)}/{len(part)} |"
+        out.append(line)
+    out += ["", "| problem | prompt tokens | beam s | propose s | kept |" + (" beam s at REF |" if there else ""),
+            "|---|---|---|---|---|" + ("---|" if there else "")]
+    for r in rows:
+        out.append(f"| {r['name']} | {r['tokens']} | {r['beam']:.2f} | {r['propose']:.2f} | {r['kept']} |"
+                   + (f" {r['beam_ref']:.2f} |" if there else ""))
+    Path(args.out).write_text("\n".join(out) + "\n")
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
