@@ -37,8 +37,7 @@ from ddar.matcher import Instance, MatchCache, instances
 from ddar.numeric_index import NumericIndex, OverBudget
 from ddar.predicates import PREDICATES
 from ddar.rules import Rule, bundled_rules
-
-SOLVED, SATURATED, TIMEOUT = "solved", "saturated", "timeout"
+from ddar.status import SATURATED, SOLVED, TIMEOUT
 
 _P = 2**31 - 1  # a prime: AR candidates are found mod _P, then confirmed exactly
 

@@ -36,11 +36,12 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
+from ddar.status import STATUSES
 from geosolver.bench_tasks import (  # noqa: F401 (the record format is part of this module's interface)
     GRACE_SECONDS, RECORD_KEYS, BenchError, Task, guarded, make_record, solve_task,
 )
 from geosolver.language import Entry, find_entries
-from geosolver.solve import DEFAULT_MODE, STATUSES
+from geosolver.solve import DEFAULT_MODE
 from geosolver.suites import SUITES as NAMED_SUITES
 from geosolver.suites import SuiteError, suite_path
 

@@ -182,8 +182,9 @@ def _restricted(d: Diagram, keep: list[int]) -> Diagram:
 def figure_theorems(d: Diagram, settings: Settings, figure: int = 0) -> list[Example]:
     """The theorems of one figure: every derived fact's proof, split into problem and auxiliary
     constructions (module docstring).  Empty if the figure does not saturate in time."""
-    from ddar.engine import SATURATED, Limits
+    from ddar.engine import Limits
     from ddar.proof import needed_facts
+    from ddar.status import SATURATED
     from geosolver.solve import new_engine
 
     e = engine_input(d)

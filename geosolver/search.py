@@ -33,6 +33,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+from ddar.status import ERROR, EXHAUSTED, SATURATED, SOLVED, TIMEOUT
 from geosolver.diagram import Diagram, extend_diagram
 from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
@@ -96,7 +97,7 @@ class Tree:
         and trying every candidate's mirror would double a symmetric problem's search."""
         outs = [self.attempt(path, seconds)]
         if (self.symmetries and len(path) == 1 and self.max_depth > 1
-                and outs[0]["status"] in ("saturated", "timeout") and outs[0]["score"] > 0):
+                and outs[0]["status"] in (SATURATED, TIMEOUT) and outs[0]["score"] > 0):
             try:
                 images = self.mirrors(path, seconds)
             except Exception:  # noqa: BLE001 -- a mirror that cannot be formed is one not tried
@@ -113,10 +114,8 @@ class Tree:
 
     def attempt(self, path: tuple[str, ...], seconds: float) -> dict:
         """Try one candidate path: its status, and its proof or its score."""
-        from ddar.engine import SOLVED
-
         t0 = time.perf_counter()
-        out = {"path": path, "status": "error", "seconds": 0.0, "score": 0, "proof": None, "aux": [], "error": None}
+        out = {"path": path, "status": ERROR, "seconds": 0.0, "score": 0, "proof": None, "aux": [], "error": None}
         try:
             node = self.node(path, seconds)
             out["status"] = node.status
@@ -200,7 +199,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
            max_depth: int, mode: str = "search"):
     """Fill ``result`` (a solve Result) by DD + AR and, if that stalls, the auxiliary search
     with the proposer of ``mode`` (``make_proposer``)."""
-    from ddar.engine import SOLVED, Limits
+    from ddar.engine import Limits
     from geosolver.solve import attach_proof, new_engine
 
     global _TREE
@@ -209,7 +208,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     engine = new_engine(e)
     report = engine.saturate(e.goals, Limits(seconds=max(deadline - time.perf_counter(), 0.0)))
     result.report, result.facts, result.status = report, report.facts, report.status
-    if report.status != "saturated":  # solved by the engine alone, or out of time
+    if report.status != SATURATED:  # solved by the engine alone, or out of time
         if report.status == SOLVED:
             attach_proof(result, problem, d, e, engine)
         result.error = result.error or report.message or None
@@ -219,7 +218,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     try:
         proposers = [make_proposer(p) for p in PHASES[mode]]
     except Exception as err:  # noqa: BLE001 -- the model missing or damaged: an install to repair
-        result.status, result.error_kind = "error", "internal"
+        result.status, result.error_kind = ERROR, "internal"
         result.error = f"the {mode} mode needs the proposer model: {err}"
         result.seconds = time.perf_counter() - t0
         return result
@@ -235,13 +234,13 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
             last = k == len(proposers) - 1
             until = deadline if last else time.perf_counter() + MODEL_SHARE * max(deadline - time.perf_counter(), 0.0)
             result.status = _widening(tree, result, t0, until, pool, max_depth, workers, tried)
-            if result.status == "solved" or time.perf_counter() >= deadline:
+            if result.status == SOLVED or time.perf_counter() >= deadline:
                 break
     finally:
         if pool is not None:
             pool.terminate()
         _TREE = None
-    if result.status != "solved":
+    if result.status != SOLVED:
         return _algebra_after(problem, d, e, result, t0, timeout)
     return result
 
@@ -252,7 +251,7 @@ def _algebra_after(problem: Problem, d: Diagram, e: EngineInput, result, t0: flo
 
     status, error = result.status, result.error
     solve_algebraically(problem, d, e, result, t0, timeout)
-    if result.status != "solved":
+    if result.status != SOLVED:
         result.status, result.error = status, error
     return result
 
@@ -267,32 +266,32 @@ def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: i
     for widen in range(8):
         fresh = False
         if time.perf_counter() > deadline:
-            return "timeout"
+            return TIMEOUT
         frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
         for depth in range(1, max_depth + 1):
             tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
             fresh = fresh or bool(tasks)
             for out in _results(tasks, deadline, pool, tree, workers):
                 if out is None:
-                    return "timeout"
+                    return TIMEOUT
                 tried.add(out["path"])
                 result.candidates += out["status"] != "unplaceable"
                 if out["proof"] is not None:
-                    _finish(result, t0, "solved", out["proof"], out["aux"], list(out["path"]))
-                    return "solved"
+                    _finish(result, t0, SOLVED, out["proof"], out["aux"], list(out["path"]))
+                    return SOLVED
                 at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
-                if out["status"] in ("saturated", "timeout") and at < max_depth:
+                if out["status"] in (SATURATED, TIMEOUT) and at < max_depth:
                     scored[at].append((-out["score"], len(scored[at]), out["path"]))
             if depth < max_depth:
                 frontier = []
                 for _, _, path in sorted(scored[depth])[: BEAM << widen]:
                     left = deadline - time.perf_counter()
                     if left <= 0:
-                        return "timeout"
+                        return TIMEOUT
                     frontier.append((path, tree.proposals(path, min(CANDIDATE_SECONDS, left), PROPOSALS << widen)))
         if not fresh:
             break
-    return "exhausted"
+    return EXHAUSTED
 
 
 def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
@@ -336,7 +335,7 @@ def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
             if time.perf_counter() >= deadline:
                 yield None
                 return
-            yield {"path": path, "status": "error", "seconds": limit, "score": 0, "proof": None, "aux": [],
+            yield {"path": path, "status": ERROR, "seconds": limit, "score": 0, "proof": None, "aux": [],
                    "error": "no result from its worker process (killed, or out of memory)"}
         submit()
 

@@ -22,6 +22,7 @@ from ddar.proof import (
     map_facts,
     used_points,
 )
+from ddar.status import ERROR, SATURATED, SOLVED, TIMEOUT
 from geosolver.diagram import Diagram, build_diagram
 from geosolver.engine_input import EngineInput, engine_input
 from geosolver.errors import GeoError
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 MODES = ("ddar", "search", "neural", "full", "algebra")
 DEFAULT_MODE = "full"  # the strongest mode measured: most problems solved at 60 s and 300 s (benchmarks/ABLATION.md)
-STATUSES = ("solved", "saturated", "exhausted", "timeout", "error")
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Result:
     """The outcome of solving one problem."""
 
     name: str
-    status: str  # one of STATUSES: 'exhausted' when the search tried every candidate up to its depth
+    status: str  # one of ddar.status.STATUSES: 'exhausted' when the search tried every candidate up to its depth
     seconds: float
     mode: str = "ddar"
     seed: int = 0
@@ -172,7 +172,7 @@ def solve(
     t0 = time.perf_counter()
     check_options(mode, timeout, seed, workers, max_depth)
     problem = load_problem(source, name)
-    result = Result(problem.name, "error", 0.0, mode, seed)
+    result = Result(problem.name, ERROR, 0.0, mode, seed)
     try:
         d, e = prepare(problem, seed)
     except GeoError as err:
@@ -186,7 +186,7 @@ def solve(
         from geosolver.search import search
 
         return search(problem, d, e, result, t0, timeout, workers, max_depth, mode)
-    from ddar.engine import SOLVED, Limits
+    from ddar.engine import Limits
 
     engine = new_engine(e)
     left = max(timeout - (time.perf_counter() - t0), 0.0)
@@ -212,7 +212,7 @@ def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Re
     left = max(timeout - (time.perf_counter() - t0), 0.01)
     got = prove(problem, d.coords(), left)
     if got.status != "proved":
-        result.status = "timeout" if got.status == "timeout" else "saturated"
+        result.status = TIMEOUT if got.status == TIMEOUT else SATURATED
         result.error = f"algebra: {got.status}: {got.message}" if got.message else None
         result.seconds = time.perf_counter() - t0
         return result
@@ -231,7 +231,7 @@ def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Re
     proved = {f: Reason("premise") for f in hypotheses}
     for g in e.goals:
         proved[g] = Reason("algebra", tuple(hypotheses), certificate=cert)
-    result.status = "solved"
+    result.status = SOLVED
     attach_proof(result, problem, d, e, SimpleNamespace(proved=proved))
     result.seconds = time.perf_counter() - t0
     return result
@@ -243,7 +243,7 @@ def attach_proof(result: Result, problem: Problem, d: Diagram, e: EngineInput, e
     try:
         result.proof, result.aux = checked_proof(problem, d, e, engine, result.seed)
     except ValueError as err:
-        result.status, result.error_kind, result.error = "error", "internal", str(err)
+        result.status, result.error_kind, result.error = ERROR, "internal", str(err)
 
 
 def check_options(mode: str, timeout: float, seed: int, workers: int, max_depth: int) -> None:
