@@ -36,7 +36,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Callable
 
-from ddar.status import STATUSES
+from ddar.status import ERROR, SOLVED, STATUSES, TIMEOUT
 from geosolver.bench_tasks import (  # noqa: F401 (the record format is part of this module's interface)
     GRACE_SECONDS, RECORD_KEYS, BenchError, Task, guarded, make_record, solve_task,
 )
@@ -186,14 +186,14 @@ def run_tasks(
                 if conn.poll():  # a result, or EOF if the child died
                     try:
                         kind, payload = conn.recv()
-                        record = payload if kind == "ok" else make_record(job.task, "error", now - job.started, payload)
+                        record = payload if kind == "ok" else make_record(job.task, ERROR, now - job.started, payload)
                     except (EOFError, OSError):
                         job.proc.join(1.0)
                         msg = f"worker process died ({_death(job.proc.exitcode)}) before reporting a result"
-                        record = make_record(job.task, "error", now - job.started, msg)
+                        record = make_record(job.task, ERROR, now - job.started, msg)
                 elif now >= job.deadline:
                     job.proc.kill()
-                    record = make_record(job.task, "timeout", now - job.started,
+                    record = make_record(job.task, TIMEOUT, now - job.started,
                                          f"killed after {job.deadline - job.started:g} s")
                 else:
                     continue
@@ -228,7 +228,7 @@ class _Progress:
 
     def update(self, record: dict) -> None:
         self.done += 1
-        self.solved += record["status"] == "solved"
+        self.solved += record["status"] == SOLVED
         if self.bar is not None:
             self.bar.set_postfix(solved=self.solved, refresh=False)
             self.bar.update(1)
@@ -360,10 +360,10 @@ def summarize(records: list[dict]) -> dict:
     counts = {s: 0 for s in STATUSES}
     for r in records:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    solved = sorted(r["seconds"] for r in records if r["status"] == "solved")
+    solved = sorted(r["seconds"] for r in records if r["status"] == SOLVED)
     return {
         "total": len(records),
-        "solved": counts["solved"],
+        "solved": counts[SOLVED],
         "counts": counts,
         "median_solved_seconds": statistics.median(solved) if solved else None,
         "total_seconds": math.fsum(r["seconds"] for r in records),  # exact: no order dependence

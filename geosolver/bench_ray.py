@@ -21,6 +21,7 @@ import os
 import time
 from typing import Callable
 
+from ddar.status import ERROR, TIMEOUT
 from geosolver.bench_tasks import GRACE_SECONDS, BenchError, Task, guarded, make_record, solve_task
 
 
@@ -69,12 +70,12 @@ def run_tasks_ray(
                 if ref in ready:
                     try:
                         kind, payload = ray.get(ref)
-                        record = payload if kind == "ok" else make_record(task, "error", now - started, payload)
+                        record = payload if kind == "ok" else make_record(task, ERROR, now - started, payload)
                     except Exception as e:  # noqa: BLE001 - a worker that died, or was killed for memory
-                        record = make_record(task, "error", now - started, f"ray task failed: {type(e).__name__}")
+                        record = make_record(task, ERROR, now - started, f"ray task failed: {type(e).__name__}")
                 elif now >= deadline:
                     ray.cancel(ref, force=True)
-                    record = make_record(task, "timeout", now - started, f"killed after {deadline - started:g} s")
+                    record = make_record(task, TIMEOUT, now - started, f"killed after {deadline - started:g} s")
                 else:
                     continue
                 del running[ref]

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from ddar.status import ERROR
 from geosolver.errors import GeoError
 from geosolver.language import Entry
 from geosolver.solve import DEFAULT_MODE
@@ -60,7 +61,7 @@ def solve_task(task: Task) -> dict:
     try:
         problem = parse_entry(task.entry)
     except GeoError as e:  # a problem that does not parse is that problem's error, not the run's
-        return make_record(task, "error", time.perf_counter() - t0, error=e.format())
+        return make_record(task, ERROR, time.perf_counter() - t0, error=e.format())
     r = solve(problem, mode=task.mode, timeout=task.timeout, seed=task.seed, max_depth=task.max_depth)
     return make_record(task, r.status, r.seconds, r.error, r.proof_steps, r.aux, r.to_json(False).get("note"),
                        r.aux_clauses, r.candidates, r.algebraic)

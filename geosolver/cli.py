@@ -13,6 +13,7 @@ import json
 import sys
 import time
 
+from ddar.status import SOLVED
 from geosolver.errors import GeoError
 from geosolver.solve import DEFAULT_MODE, MODES
 
@@ -275,7 +276,7 @@ def _cmd_solve(args) -> int:
     r = solve(args.source, args.name, args.mode, args.timeout, args.seed, args.workers, args.max_depth)
     if args.json:
         print(json.dumps(r.to_json(), indent=1))
-    elif r.status == "solved":
+    elif r.status == SOLVED:
         print(r.proof_text(args.notation), end="")
         print(f"solved in {r.seconds:.2f} s, {r.proof_steps} steps")
     else:
@@ -285,7 +286,7 @@ def _cmd_solve(args) -> int:
     if args.out:
         for path in write_outputs(r, args.out, args.notation):
             print(f"wrote {path}", file=sys.stderr)
-    if r.status == "solved":
+    if r.status == SOLVED:
         return EXIT_OK
     if r.status == "error":
         return EXIT_INTERNAL if r.error_kind == "internal" else EXIT_BAD_INPUT
