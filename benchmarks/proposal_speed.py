@@ -45,14 +45,16 @@ def _model_at(ref: str):
     return module
 
 
-def _problems() -> list:
+def _problems() -> list[tuple[str, object]]:
+    """(set, problem): every IMO-AG-30 problem, and the JGEX-AG-231 problems DD + AR leaves."""
     import geosolver
+    from ddar.status import SOLVED
     from geosolver.solve import solve
 
-    out = list(geosolver.load_problems(DATA / "imo_ag_30.txt"))
+    out = [("IMO-AG-30", p) for p in geosolver.load_problems(DATA / "imo_ag_30.txt")]
     for p in geosolver.load_problems(DATA / "jgex_ag_231.txt"):
-        if solve(p, mode="ddar", timeout=60).status != "solved":
-            out.append(p)
+        if solve(p, mode="ddar", timeout=60).status != SOLVED:
+            out.append(("JGEX-AG-231 left", p))
     return out
 
 
@@ -75,7 +77,7 @@ def main() -> int:
     proposer = NeuralProposer(here)
     problems = _problems()
     rows = []
-    for i, problem in enumerate(problems):
+    for i, (label, problem) in enumerate(problems):
         d, _ = prepare(problem, 0)
         prompt, _, _ = proposer._prompt(d.problem)
         if i == 0:  # torch's first call pays its set-up
@@ -85,7 +87,7 @@ def main() -> int:
         t1 = time.perf_counter()
         kept = proposer.propose(ProposalState(d), BEAM)
         t2 = time.perf_counter()
-        row = {"name": problem.name, "tokens": len(prompt), "beam": t1 - t0, "propose": t2 - t1, "kept": len(kept)}
+        row = {"set": label, "name": problem.name, "tokens": len(prompt), "beam": t1 - t0, "propose": t2 - t1, "kept": len(kept)}
         if there is not None:
             if i == 0:
                 there.propose(prompt, BEAM, proposer.ends)
@@ -99,8 +101,8 @@ def main() -> int:
     def med(key: str, part: list) -> float:
         return statistics.median(r[key] for r in part)
 
-    imo = [r for r in rows if "imo" in r["name"]]
-    jgex = [r for r in rows if r not in imo]
+    imo = [r for r in rows if r["set"] == "IMO-AG-30"]
+    jgex = [r for r in rows if r["set"] != "IMO-AG-30"]
     out = ["# The model's proposals for one state (`python benchmarks/proposal_speed.py"
            + (f" --compare {args.compare}`)" if args.compare else "`)"), "",
            (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, torch "

@@ -13,7 +13,7 @@ import json
 import sys
 import time
 
-from ddar.status import SOLVED
+from ddar.status import ERROR, SOLVED
 from geosolver.errors import GeoError
 from geosolver.solve import DEFAULT_MODE, MODES
 
@@ -288,7 +288,7 @@ def _cmd_solve(args) -> int:
             print(f"wrote {path}", file=sys.stderr)
     if r.status == SOLVED:
         return EXIT_OK
-    if r.status == "error":
+    if r.status == ERROR:
         return EXIT_INTERNAL if r.error_kind == "internal" else EXIT_BAD_INPUT
     return EXIT_FAIL
 

@@ -212,7 +212,7 @@ def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Re
     left = max(timeout - (time.perf_counter() - t0), 0.01)
     got = prove(problem, d.coords(), left)
     if got.status != "proved":
-        result.status = TIMEOUT if got.status == TIMEOUT else SATURATED
+        result.status = TIMEOUT if got.status == "timeout" else SATURATED  # Wu's own status, read into ours
         result.error = f"algebra: {got.status}: {got.message}" if got.message else None
         result.seconds = time.perf_counter() - t0
         return result

@@ -11,8 +11,9 @@ forward pass for training it does what the search needs:
   candidates proposed by others.
 
 Both run the prompt once and keep its keys and values, so each further token
-costs one position; the beams of ``propose`` share the prompt's (``Block.decode``).  Weights are saved as safetensors (no pickle)
-with the configuration beside them in JSON.
+costs one position; the beams of ``propose`` share the prompt's (``Block.decode``).
+Weights are saved as safetensors (no pickle) with the configuration beside them
+in JSON.
 """
 
 from __future__ import annotations
