@@ -48,6 +48,7 @@ class TrainConfig:
     heads: int = 8
     ff: int = 1024
     context: int = 384
+    dropout: float = 0.0  # of each block's attention and MLP outputs, while training
     batch: int = 32
     steps: int = 20000
     lr: float = 1e-3
@@ -105,6 +106,8 @@ def load_config(path: str | os.PathLike, data: list[str] | None = None, out: str
         value = getattr(cfg, key)
         if not isinstance(value, int) or value < 1:
             raise TrainError(f"{path}: '{key}' must be a positive integer, got {value!r}")
+    if not isinstance(cfg.dropout, (int, float)) or not 0 <= cfg.dropout < 1:
+        raise TrainError(f"{path}: 'dropout' must be a number in [0, 1), got {cfg.dropout!r}")
     if cfg.d_model % cfg.heads:
         raise TrainError(f"{path}: d_model ({cfg.d_model}) must be a multiple of heads ({cfg.heads})")
     return cfg
@@ -282,7 +285,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     train_set, test_set = load_data(cfg, tok)
     torch.manual_seed(cfg.seed)
     mcfg = ModelConfig(vocab=len(tok), d_model=cfg.d_model, layers=cfg.layers, heads=cfg.heads, ff=cfg.ff,
-                       context=cfg.context)
+                       context=cfg.context, dropout=cfg.dropout)
     model = Transformer(mcfg)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
@@ -315,6 +318,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
             for group in opt.param_groups:
                 group["lr"] = lr_at(cfg, step)
             x, y, w = batch_tensors(train_set, draw_batch(train_set, cfg, step), tok, cfg.prompt_weight)
+            torch.manual_seed(cfg.seed * 1_000_003 + step)  # dropout's masks: a resumed run draws the same
             loss = loss_of(model, x, y, w)
             opt.zero_grad(set_to_none=True)
             loss.backward()
