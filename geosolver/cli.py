@@ -19,7 +19,7 @@ from geosolver.solve import DEFAULT_MODE, MODES
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 _MODE_HELP = (f"ddar: the engine alone; search: then auxiliary points from the heuristics; neural: from the "
-              f"model; full: the model's, then the heuristics'; each of these three ends with Wu's method in "
+              f"model; full: both, the model first in each round; each of these three ends with Wu's method in "
               f"its last 10%%; algebra: Wu's method alone (default {DEFAULT_MODE})")
 
 _CHECK_EXAMPLES = """\

@@ -12,9 +12,8 @@ facts on the goal's points is followed at once, in the same worker, by its
 mirror images under the problem's symmetries (``geosolver/symmetry.py``): a
 symmetric figure often needs the same construction on both sides, and the beam
 rarely keeps the first half of such a pair.  The proposer is the heuristics'
-(``search``), the
-model's (``neural``), or both as phases of one search (``full``: the model's for
-at most ``MODEL_SHARE`` of the time left, then the heuristics'; nothing is tried
+(``search``), the model's (``neural``), or both in turn within each round of one
+search (``full``: the model's proposals, then the heuristics'; nothing is tried
 twice).  When the synthetic search fails, every mode gives its last ``ALGEBRA_SHARE`` of the
 budget to Wu's method (``geosolver/wu.py``): an algebraic proof, checked like any other.
 
@@ -187,18 +186,17 @@ def make_proposer(mode: str) -> Proposer:
     return NeuralProposer(shipped_model())
 
 
-# full mode: the model's own search first, for at most this share of the time left
-MODEL_SHARE = 0.4
 # every mode keeps the last share of the budget for Wu's method (geosolver/wu.py), which proves
 # what it can within seconds (benchmarks/ALGEBRA.md): the modes differ only in who proposes
 ALGEBRA_SHARE = 0.1
+# who proposes, in turn within each round of the search (full: the model, then the heuristics)
 PHASES = {"search": ("search",), "neural": ("neural",), "full": ("neural", "search")}
 
 
 def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float, workers: int,
            max_depth: int, mode: str = "search"):
     """Fill ``result`` (a solve Result) by DD + AR and, if that stalls, the auxiliary search
-    with the proposer of ``mode`` (``make_proposer``)."""
+    with the proposers of ``mode`` (``make_proposer``)."""
     from ddar.engine import Limits
     from geosolver.solve import attach_proof, new_engine
 
@@ -227,15 +225,8 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     pool = None
     if workers > 1 and "fork" in mp.get_all_start_methods():
         pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(MEMORY_MB,))
-    tried: set[tuple[str, ...]] = set()  # shared by the phases: nothing is tried twice
     try:
-        for k, proposer in enumerate(proposers):
-            tree.proposer = proposer
-            last = k == len(proposers) - 1
-            until = deadline if last else time.perf_counter() + MODEL_SHARE * max(deadline - time.perf_counter(), 0.0)
-            result.status = _widening(tree, result, t0, until, pool, max_depth, workers, tried)
-            if result.status == SOLVED or time.perf_counter() >= deadline:
-                break
+        result.status = _widening(tree, proposers, result, t0, deadline, pool, max_depth, workers)
     finally:
         if pool is not None:
             pool.terminate()
@@ -256,42 +247,59 @@ def _algebra_after(problem: Problem, d: Diagram, e: EngineInput, result, t0: flo
     return result
 
 
-def _widening(tree: Tree, result, t0: float, deadline: float, pool, max_depth: int, workers: int = 1,
-              tried: set | None = None) -> str:
+def _widening(tree: Tree, proposers: list[Proposer], result, t0: float, deadline: float, pool, max_depth: int,
+              workers: int = 1) -> str:
     """Rounds of the beam, each twice as wide as the last (more proposals per state, more states
-    kept per depth), never trying a path twice, until solved, out of time, or a round finds
-    nothing new to try ('exhausted')."""
-    tried = set() if tried is None else tried
+    kept per depth); within a round each proposer in turn grows the one tree (full: the model's
+    proposals, then the heuristics'), never trying a path twice, until solved, out of time, or a
+    round finds nothing new to try ('exhausted').  The turns are counted in rounds, not seconds,
+    so the search is the same on a fast machine and a slow one."""
+    tried: set[tuple[str, ...]] = set()
     scored: dict[int, list] = {d: [] for d in range(1, max_depth + 1)}  # depth -> (-score, order, path)
     for widen in range(8):
         fresh = False
-        if time.perf_counter() > deadline:
-            return TIMEOUT
-        frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
-        for depth in range(1, max_depth + 1):
-            tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
-            fresh = fresh or bool(tasks)
-            for out in _results(tasks, deadline, pool, tree, workers):
-                if out is None:
-                    return TIMEOUT
-                tried.add(out["path"])
-                result.candidates += out["status"] != "unplaceable"
-                if out["proof"] is not None:
-                    _finish(result, t0, SOLVED, out["proof"], out["aux"], list(out["path"]))
-                    return SOLVED
-                at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
-                if out["status"] in (SATURATED, TIMEOUT) and at < max_depth:
-                    scored[at].append((-out["score"], len(scored[at]), out["path"]))
-            if depth < max_depth:
-                frontier = []
-                for _, _, path in sorted(scored[depth])[: BEAM << widen]:
-                    left = deadline - time.perf_counter()
-                    if left <= 0:
-                        return TIMEOUT
-                    frontier.append((path, tree.proposals(path, min(CANDIDATE_SECONDS, left), PROPOSALS << widen)))
+        for proposer in proposers:
+            tree.proposer = proposer
+            status, new = _round(tree, widen, scored, tried, result, t0, deadline, pool, max_depth, workers)
+            if status is not None:
+                return status
+            fresh = fresh or new
         if not fresh:
             break
     return EXHAUSTED
+
+
+def _round(tree: Tree, widen: int, scored: dict, tried: set, result, t0: float, deadline: float, pool,
+           max_depth: int, workers: int) -> tuple[str | None, bool]:
+    """One proposer's turn in one round: its proposals for the root, then for the best states
+    (``scored``, shared by the proposers) at each depth.  (SOLVED or TIMEOUT, or None to go on;
+    whether it found anything new to try.)"""
+    fresh = False
+    if time.perf_counter() > deadline:
+        return TIMEOUT, fresh
+    frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
+    for depth in range(1, max_depth + 1):
+        tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
+        fresh = fresh or bool(tasks)
+        for out in _results(tasks, deadline, pool, tree, workers):
+            if out is None:
+                return TIMEOUT, fresh
+            tried.add(out["path"])
+            result.candidates += out["status"] != "unplaceable"
+            if out["proof"] is not None:
+                _finish(result, t0, SOLVED, out["proof"], out["aux"], list(out["path"]))
+                return SOLVED, fresh
+            at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
+            if out["status"] in (SATURATED, TIMEOUT) and at < max_depth:
+                scored[at].append((-out["score"], len(scored[at]), out["path"]))
+        if depth < max_depth:
+            frontier = []
+            for _, _, path in sorted(scored[depth])[: BEAM << widen]:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    return TIMEOUT, fresh
+                frontier.append((path, tree.proposals(path, min(CANDIDATE_SECONDS, left), PROPOSALS << widen)))
+    return None, fresh
 
 
 def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
