@@ -226,7 +226,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
     if workers > 1 and "fork" in mp.get_all_start_methods():
         pool = mp.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(MEMORY_MB,))
     try:
-        result.status = _widening(tree, proposers, result, t0, deadline, pool, max_depth, workers)
+        result.status = _Rounds(tree, result, t0, deadline, pool, workers).run(proposers)
     finally:
         if pool is not None:
             pool.terminate()
@@ -247,59 +247,62 @@ def _algebra_after(problem: Problem, d: Diagram, e: EngineInput, result, t0: flo
     return result
 
 
-def _widening(tree: Tree, proposers: list[Proposer], result, t0: float, deadline: float, pool, max_depth: int,
-              workers: int = 1) -> str:
-    """Rounds of the beam, each twice as wide as the last (more proposals per state, more states
-    kept per depth); within a round each proposer in turn grows the one tree (full: the model's
-    proposals, then the heuristics'), never trying a path twice, until solved, out of time, or a
-    round finds nothing new to try ('exhausted').  The turns are counted in rounds, not seconds,
-    so the search is the same on a fast machine and a slow one."""
-    tried: set[tuple[str, ...]] = set()
-    scored: dict[int, list] = {d: [] for d in range(1, max_depth + 1)}  # depth -> (-score, order, path)
-    for widen in range(8):
-        fresh = False
-        for proposer in proposers:
-            tree.proposer = proposer
-            status, new = _round(tree, widen, scored, tried, result, t0, deadline, pool, max_depth, workers)
-            if status is not None:
-                return status
-            fresh = fresh or new
-        if not fresh:
-            break
-    return EXHAUSTED
+class _Rounds:
+    """One problem's widening beam: rounds, each twice as wide as the last (more proposals per
+    state, more states kept per depth); within a round each proposer in turn grows the one tree
+    (full: the model's proposals, then the heuristics'), never trying a path twice, until solved,
+    out of time, or a round finds nothing new to try ('exhausted').  The turns are counted in
+    rounds, not seconds, so the search is the same on a fast machine and a slow one."""
 
+    def __init__(self, tree: Tree, result, t0: float, deadline: float, pool, workers: int = 1):
+        self.tree, self.result, self.t0, self.deadline, self.pool, self.workers = tree, result, t0, deadline, pool, workers
+        self.tried: set[tuple[str, ...]] = set()
+        # depth -> (-score, order, path) of the unsolved states, shared by the proposers
+        self.scored: dict[int, list] = {d: [] for d in range(1, tree.max_depth + 1)}
 
-def _round(tree: Tree, widen: int, scored: dict, tried: set, result, t0: float, deadline: float, pool,
-           max_depth: int, workers: int) -> tuple[str | None, bool]:
-    """One proposer's turn in one round: its proposals for the root, then for the best states
-    (``scored``, shared by the proposers) at each depth.  (SOLVED or TIMEOUT, or None to go on;
-    whether it found anything new to try.)"""
-    fresh = False
-    if time.perf_counter() > deadline:
-        return TIMEOUT, fresh
-    frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
-    for depth in range(1, max_depth + 1):
-        tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in tried]
-        fresh = fresh or bool(tasks)
-        for out in _results(tasks, deadline, pool, tree, workers):
-            if out is None:
-                return TIMEOUT, fresh
-            tried.add(out["path"])
-            result.candidates += out["status"] != "unplaceable"
-            if out["proof"] is not None:
-                _finish(result, t0, SOLVED, out["proof"], out["aux"], list(out["path"]))
-                return SOLVED, fresh
-            at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
-            if out["status"] in (SATURATED, TIMEOUT) and at < max_depth:
-                scored[at].append((-out["score"], len(scored[at]), out["path"]))
-        if depth < max_depth:
-            frontier = []
-            for _, _, path in sorted(scored[depth])[: BEAM << widen]:
-                left = deadline - time.perf_counter()
-                if left <= 0:
+    def run(self, proposers: list[Proposer]) -> str:
+        for widen in range(8):
+            fresh = False
+            for proposer in proposers:
+                self.tree.proposer = proposer
+                status, new = self.turn(widen)
+                if status is not None:
+                    return status
+                fresh = fresh or new
+            if not fresh:
+                break
+        return EXHAUSTED
+
+    def turn(self, widen: int) -> tuple[str | None, bool]:
+        """The tree's proposer's turn in round ``widen``: its proposals for the root, then for the
+        best states at each depth.  (SOLVED or TIMEOUT, or None to go on; whether it found anything
+        new to try.)"""
+        tree, max_depth, fresh = self.tree, self.tree.max_depth, False
+        if time.perf_counter() > self.deadline:
+            return TIMEOUT, fresh
+        frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
+        for depth in range(1, max_depth + 1):
+            tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in self.tried]
+            fresh = fresh or bool(tasks)
+            for out in _results(tasks, self.deadline, self.pool, tree, self.workers):
+                if out is None:
                     return TIMEOUT, fresh
-                frontier.append((path, tree.proposals(path, min(CANDIDATE_SECONDS, left), PROPOSALS << widen)))
-    return None, fresh
+                self.tried.add(out["path"])
+                self.result.candidates += out["status"] != "unplaceable"
+                if out["proof"] is not None:
+                    _finish(self.result, self.t0, SOLVED, out["proof"], out["aux"], list(out["path"]))
+                    return SOLVED, fresh
+                at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
+                if out["status"] in (SATURATED, TIMEOUT) and at < max_depth:
+                    self.scored[at].append((-out["score"], len(self.scored[at]), out["path"]))
+            if depth < max_depth:
+                frontier = []
+                for _, _, path in sorted(self.scored[depth])[: BEAM << widen]:
+                    left = self.deadline - time.perf_counter()
+                    if left <= 0:
+                        return TIMEOUT, fresh
+                    frontier.append((path, tree.proposals(path, min(CANDIDATE_SECONDS, left), PROPOSALS << widen)))
+        return None, fresh
 
 
 def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
