@@ -53,7 +53,12 @@ def run_tasks_ray(
             raise BenchError(f"cannot start or reach Ray ({address or 'local instance'}): {e}") from None
     # No `memory` resource request: a task held back for memory would spend its clock
     # queueing.  At most `workers` tasks are in flight, each on one CPU, so each starts at once.
-    remote = ray.remote(max_calls=1, max_retries=0, num_cpus=1)(_run)
+    from geosolver.neural.proposer import MODEL_ENV
+
+    options = {"max_calls": 1, "max_retries": 0, "num_cpus": 1}
+    if os.environ.get(MODEL_ENV):  # --model: the path must be readable where the tasks run
+        options["runtime_env"] = {"env_vars": {MODEL_ENV: os.environ[MODEL_ENV]}}
+    remote = ray.remote(**options)(_run)
     todo = list(tasks)
     running: dict = {}  # ref -> (task, started, deadline)
     try:

@@ -22,6 +22,9 @@ _MODE_HELP = (f"ddar: the engine alone; search: then auxiliary points from the h
               f"model; full: both, the model first in each round; each of these three ends with Wu's method in "
               f"its last 10%%; algebra: Wu's method alone (default {DEFAULT_MODE})")
 
+_MODEL_HELP = ("the proposer's weights for neural and full: a model.safetensors written by `geosolver train` "
+               "(default: the shipped weights)")
+
 _CHECK_EXAMPLES = """\
 examples:
   geosolver check problems/classics.txt
@@ -163,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", "-j", type=int, default=1, help="processes trying auxiliary points at once (default 1)")
     s.add_argument("--max-depth", type=int, default=2, metavar="D",
                    help="auxiliary points in one proof at most (search; default 2)")
+    s.add_argument("--model", metavar="FILE", help=_MODEL_HELP)
     s.add_argument("--json", action="store_true", help="print {name, status, seconds, proof_steps, aux, proof}")
     s.add_argument("--out", "-o", metavar="DIR", help="write proof.txt, proof.json and figure.png into DIR")
     s.add_argument("--notation", choices=["math", "lang"], default="math",
@@ -173,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
                        epilog=_BENCH_EXAMPLES, formatter_class=fmt)
     b.add_argument("suite", metavar="SUITE", help="a problem file, or imo-ag-30 / jgex-ag-231")
     b.add_argument("--mode", default=DEFAULT_MODE, choices=list(MODES), help=_MODE_HELP)
+    b.add_argument("--model", metavar="FILE", help=_MODEL_HELP)
     b.add_argument("--max-depth", type=int, default=2, metavar="D",
                    help="auxiliary points in one proof at most (search; default 2)")
     b.add_argument("--timeout", "-t", type=float, default=60.0, help="seconds per problem (default 60)")
@@ -264,10 +269,18 @@ def _cmd_render(args) -> int:
     return EXIT_OK
 
 
+def _use_model(path: str | None) -> None:
+    if path:
+        from geosolver.neural.proposer import use_model
+
+        use_model(path)
+
+
 def _cmd_solve(args) -> int:
     from geosolver.solve import check_options, solve, write_outputs
 
     check_options(args.mode, args.timeout, args.seed, args.workers, args.max_depth)
+    _use_model(args.model)
     from ddar.engine import kernels_cached, warm_up
 
     if not kernels_cached():
@@ -299,6 +312,7 @@ def _cmd_bench(args) -> int:
 
     names = [n.strip() for n in args.names.split(",") if n.strip()] if args.names else None
     check_options(args.mode, args.timeout, args.seed, 1, args.max_depth)
+    _use_model(args.model)
     records = run_bench(args.suite, mode=args.mode, timeout=args.timeout, workers=args.workers, out=args.out,
                         resume=args.resume, names=names, seed=args.seed, memory_mb=args.memory,
                         executor=args.executor, ray_address=args.ray_address, max_depth=args.max_depth)

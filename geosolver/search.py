@@ -177,13 +177,13 @@ def _attempt_in_worker(task: tuple[tuple[str, ...], float]) -> list[dict]:
 
 
 def make_proposer(mode: str) -> Proposer:
-    """The proposer of a search phase: 'search' the heuristics, 'neural' the model.
-    ModelMissing if the model's weights are absent or damaged."""
+    """The proposer of a search's turn: 'search' the heuristics, 'neural' the model (the shipped
+    weights, or ``--model``'s). ModelMissing if the weights are absent or damaged."""
     if mode == "search":
         return HeuristicProposer()
-    from geosolver.neural.proposer import NeuralProposer, shipped_model
+    from geosolver.neural.proposer import NeuralProposer, model_path, shipped_model
 
-    return NeuralProposer(shipped_model())
+    return NeuralProposer(shipped_model(model_path()))
 
 
 # every mode keeps the last share of the budget for Wu's method (geosolver/wu.py), which proves

@@ -450,6 +450,14 @@ def test_bad_options(argv, needle, capsys):
     assert "usage:" in err
 
 
+def test_a_missing_model_file_is_named(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("GEOSOLVER_MODEL", raising=False)
+    missing = tmp_path / "model.safetensors"
+    rc, out, err = cli(capsys, "solve", TRI + " ? cong a b a c", "--mode", "neural", "--model", str(missing))
+    assert rc == 2 and "--model: no file" in err and str(missing) in err
+    assert "GEOSOLVER_MODEL" not in os.environ
+
+
 def test_unknown_problem_name(capsys):
     rc, out, err = cli(capsys, "check", f"{TRI}; h = orthocenter h a b c", "--name", "orthocentre")
     assert rc == 2

@@ -2,6 +2,7 @@
 proposals that are never trusted."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from geosolver.diagram import build_diagram
+from geosolver.errors import GeoError
 from geosolver.generate import Settings, generate
 from geosolver.language import load_problems, parse_problem
 from geosolver.neural.model import ModelConfig, Transformer, WeightsError, load, save
@@ -171,6 +173,23 @@ def test_damaged_weights_are_refused(tmp_path):
     path.write_bytes(bytes(data))
     with pytest.raises(WeightsError, match="sha256"):
         load(path)
+
+
+def test_the_search_uses_a_model_given_with_model(tmp_path, tiny_data, monkeypatch):
+    """`--model` (``use_model``) puts one's own trained weights in the shipped ones' place, for
+    this process and the bench processes it starts (an environment variable)."""
+    from geosolver.neural.proposer import MODEL_ENV, model_path, use_model
+    from geosolver.search import make_proposer
+
+    monkeypatch.setenv(MODEL_ENV, "")  # restored after the test
+    assert model_path().endswith("proposer.safetensors")
+    cfg = _tiny_config(tmp_path, tiny_data, 3)
+    train(cfg, progress=False)
+    use_model(Path(cfg.out) / "model.safetensors")
+    assert os.environ[MODEL_ENV] == str((Path(cfg.out) / "model.safetensors").resolve())
+    assert make_proposer("neural").model.config.d_model == 32  # the tiny model, not the shipped one
+    with pytest.raises(GeoError, match="--model: no file"):
+        use_model(tmp_path / "none.safetensors")
 
 
 def test_bad_configurations_are_named(tmp_path):

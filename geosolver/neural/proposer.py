@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from geosolver.proposers.heuristic import fresh_name
 
 WEIGHTS = Path(__file__).parent / "weights" / "proposer.safetensors"
 BEAM = 256  # clauses the model proposes per state (its beam's width)
+MODEL_ENV = "GEOSOLVER_MODEL"  # weights to use instead of the shipped ones (`--model`; bench's processes inherit it)
 
 
 class ModelMissing(Exception):
@@ -47,6 +49,23 @@ def shipped_model(path: str = str(WEIGHTS)):
         return load(path)
     except WeightsError as e:
         raise ModelMissing(str(e)) from None
+
+
+def model_path() -> str:
+    """The weights the search uses: ``$GEOSOLVER_MODEL`` (a ``model.safetensors`` written by
+    ``geosolver train``, its record beside it) if set, else the shipped ones."""
+    return os.environ.get(MODEL_ENV) or str(WEIGHTS)
+
+
+def use_model(path: str | os.PathLike) -> None:
+    """Make the search of this process and of the processes it starts use the weights at ``path``;
+    GeoError if they or their record are missing."""
+    path = Path(path).resolve()
+    record = path.with_suffix(".json")
+    for f in (path, record):
+        if not f.is_file():
+            raise GeoError(f"--model: no file {f} (a model.safetensors written by `geosolver train`, and its .json)")
+    os.environ[MODEL_ENV] = str(path)
 
 
 def shipped_sha256(path: Path = WEIGHTS) -> tuple[str, str]:
