@@ -190,7 +190,7 @@ def make_proposer(mode: str) -> Proposer:
 # what it can within seconds (benchmarks/ALGEBRA.md): the modes differ only in who proposes
 ALGEBRA_SHARE = 0.1
 # who proposes, in turn within each round of the search (full: the model, then the heuristics)
-PHASES = {"search": ("search",), "neural": ("neural",), "full": ("neural", "search")}
+TURNS = {"search": ("search",), "neural": ("neural",), "full": ("neural", "search")}
 
 
 def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, timeout: float, workers: int,
@@ -214,7 +214,7 @@ def search(problem: Problem, d: Diagram, e: EngineInput, result, t0: float, time
         return result
     root = Node((), d, e, engine, report.status)
     try:
-        proposers = [make_proposer(p) for p in PHASES[mode]]
+        proposers = [make_proposer(p) for p in TURNS[mode]]
     except Exception as err:  # noqa: BLE001 -- the model missing or damaged: an install to repair
         result.status, result.error_kind = ERROR, "internal"
         result.error = f"the {mode} mode needs the proposer model: {err}"
