@@ -126,6 +126,16 @@ def held_out(problem: str, fraction: float) -> bool:
     return zlib.crc32(problem.encode()) % 10_000 < fraction * 10_000
 
 
+def example_row(x: dict, tok: Tokenizer, context: int) -> tuple | None:
+    """An example with auxiliary clauses as a data set's row (token ids, where its clauses start,
+    essential, (problem ? goal, clauses)); None if it does not fit the context or has unknown words."""
+    text = f"{x['problem']} ? {x['goal']}"
+    ids = tok.example(text, x["aux"])
+    if len(ids) > context or tok.unk in ids:
+        return None
+    return ids, ids.index(tok.sep) + 1, bool(x.get("essential")), (text, x["aux"])
+
+
 def load_data(cfg: TrainConfig, tok: Tokenizer) -> tuple[DataSet, DataSet]:
     """(training, held-out) examples with auxiliary clauses that fit the context."""
     parts = {False: ([], [], [], []), True: ([], [], [], [])}
@@ -145,15 +155,11 @@ def load_data(cfg: TrainConfig, tok: Tokenizer) -> tuple[DataSet, DataSet]:
                 per_key[key] = per_key.get(key, 0) + 1
                 if per_key[key] > cfg.loose_per_construction:
                     continue
-            text = f"{x['problem']} ? {x['goal']}"
-            ids = tok.example(text, x["aux"])
-            if len(ids) > cfg.context or tok.unk in ids:
+            row = example_row(x, tok, cfg.context)
+            if row is None:
                 continue
-            seqs, starts, ess, texts = parts[held_out(x["problem"], cfg.holdout)]
-            seqs.append(ids)
-            starts.append(ids.index(tok.sep) + 1)
-            ess.append(bool(x.get("essential")))
-            texts.append((text, x["aux"]))
+            for column, value in zip(parts[held_out(x["problem"], cfg.holdout)], row):
+                column.append(value)
             count += 1
             if cfg.max_examples and count >= cfg.max_examples:
                 break
