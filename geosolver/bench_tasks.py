@@ -3,8 +3,10 @@ and the Ray executor (``bench_ray.py``), which import this module and not each o
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from ddar.status import ERROR
@@ -13,7 +15,7 @@ from geosolver.language import Entry
 from geosolver.solve import DEFAULT_MODE
 
 RECORD_KEYS = ("name", "status", "seconds", "mode", "proof_steps", "aux", "aux_clauses", "candidates", "algebraic",
-               "error", "note", "seed", "version")
+               "error", "note", "seed", "version", "model")
 GRACE_SECONDS = 5.0  # how long past its timeout a problem may run before it is killed
 
 
@@ -43,13 +45,28 @@ def make_record(task: Task, status: str, seconds: float, error: str | None = Non
                 proof_steps: int = 0, aux: list[str] | None = None, note: str | None = None,
                 aux_clauses: list[str] | None = None, candidates: int = 0, algebraic: bool = False) -> dict:
     """A JSONL record, with the keys in RECORD_KEYS order (``note``: proved for the
-    configuration drawn only, see docs/PROOF_FORMAT.md; ``algebraic``: proved by Wu's method)."""
+    configuration drawn only, see docs/PROOF_FORMAT.md; ``algebraic``: proved by Wu's method;
+    ``model``: the first 12 hex digits of the sha256 of the weights a mode with the model proposed
+    with, the shipped ones or ``--model``'s)."""
     from geosolver import __version__
 
     return {"name": task.name, "status": status, "seconds": round(seconds, 4), "mode": task.mode,
             "proof_steps": proof_steps, "aux": list(aux or []), "aux_clauses": list(aux_clauses or []),
             "candidates": candidates, "algebraic": algebraic, "error": error, "note": note, "seed": task.seed,
-            "version": __version__}
+            "version": __version__, "model": _model_of(task.mode)}
+
+
+def _model_of(mode: str) -> str | None:
+    from geosolver.search import TURNS
+
+    if "neural" not in TURNS.get(mode, ()):
+        return None
+    from geosolver.neural.proposer import model_path
+
+    try:
+        return json.loads(Path(model_path()).with_suffix(".json").read_text())["sha256"][:12]
+    except (OSError, ValueError, KeyError):  # the weights' record missing: the run's records say so
+        return None
 
 
 def solve_task(task: Task) -> dict:

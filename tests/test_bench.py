@@ -24,6 +24,7 @@ from geosolver.bench import (
 from geosolver.cli import main
 from geosolver.solve import DEFAULT_MODE
 from geosolver.language import Entry, find_entries
+from geosolver.neural.proposer import shipped_sha256
 from tests.conftest import REPO
 
 SOLVABLE = ["orthocenter", "thales", "circumcenter", "midline"]  # each solves in well under a second
@@ -82,6 +83,7 @@ def test_full_run_writes_one_record_per_problem(full_run, suite):
     for r in records:
         assert list(r) == list(RECORD_KEYS)
         assert r["mode"] == DEFAULT_MODE == "full" and r["seed"] == 0 and r["version"] == __version__  # the default: the strongest
+        assert r["model"] == shipped_sha256()[1][:12]  # the weights it proposed with
     by_name = {r["name"]: r for r in records}
     for n in SOLVABLE:
         assert by_name[n]["status"] == "solved" and by_name[n]["proof_steps"] > 0 and by_name[n]["error"] is None
