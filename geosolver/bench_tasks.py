@@ -3,10 +3,8 @@ and the Ray executor (``bench_ray.py``), which import this module and not each o
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from ddar.status import ERROR
@@ -61,12 +59,10 @@ def _model_of(mode: str) -> str | None:
 
     if "neural" not in TURNS.get(mode, ()):
         return None
-    from geosolver.neural.proposer import model_path
+    from geosolver.neural.proposer import model_path, recorded_sha256
 
-    try:
-        return json.loads(Path(model_path()).with_suffix(".json").read_text())["sha256"][:12]
-    except (OSError, ValueError, KeyError):  # the weights' record missing: the run's records say so
-        return None
+    sha = recorded_sha256(model_path())
+    return sha[:12] if sha else None
 
 
 def solve_task(task: Task) -> dict:

@@ -68,10 +68,17 @@ def use_model(path: str | os.PathLike) -> None:
     os.environ[MODEL_ENV] = str(path)
 
 
-def shipped_sha256(path: Path = WEIGHTS) -> tuple[str, str]:
+def recorded_sha256(path: str | os.PathLike) -> str | None:
+    """The sha256 that the record beside the weights at ``path`` states (None without a record)."""
+    try:
+        return json.loads(Path(path).with_suffix(".json").read_text())["sha256"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def shipped_sha256(path: Path = WEIGHTS) -> tuple[str, str | None]:
     """(sha256 of the weights file, sha256 its record states)."""
-    meta = json.loads(path.with_suffix(".json").read_text())
-    return hashlib.sha256(path.read_bytes()).hexdigest(), meta["sha256"]
+    return hashlib.sha256(path.read_bytes()).hexdigest(), recorded_sha256(path)
 
 
 class NeuralProposer:
