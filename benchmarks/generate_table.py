@@ -20,6 +20,11 @@ from pathlib import Path
 from geosolver.generate import read_examples
 
 
+def base_shape(problem: str) -> str:
+    """The construction of a problem's first clause (the figure's base shape: triangle, segment, ...)."""
+    return problem.split(";", 1)[0].split(" = ", 1)[1].split()[0]
+
+
 def table(folder: Path) -> str:
     lines = [json.loads(x) for x in (folder / "progress.jsonl").read_text().splitlines() if x.strip()]
     settings = next(r["settings"] for r in lines if "settings" in r)
@@ -31,6 +36,9 @@ def table(folder: Path) -> str:
     total = plain = aux = essential = 0
     kinds: collections.Counter = collections.Counter()
     depth: collections.Counter = collections.Counter()
+    goals: collections.Counter = collections.Counter()
+    problems: dict[str, set] = collections.defaultdict(set)  # base shape -> essential problems
+    figures_with: set[int] = set()
     for x in read_examples(folder):
         total += 1
         if not x["aux"]:
@@ -41,6 +49,9 @@ def table(folder: Path) -> str:
             essential += 1
             depth[len(x["aux"])] += 1
             kinds.update(c.split(" = ", 1)[1].split()[0] for c in x["aux"])
+            goals[x["goal"].split()[0]] += 1
+            problems[base_shape(x["problem"])].add(x["problem"])
+            figures_with.add(x["figure"])
     rate = (lambda n: f"{n / minutes:.0f}") if minutes else (lambda n: "-")
     out = [f"### {folder.name}: {figures} figures, {len(shards)} shards", "",
            f"Settings: {json.dumps(settings)}.", "",
@@ -53,7 +64,11 @@ def table(folder: Path) -> str:
            f"| with auxiliary points DD + AR cannot do without (essential) | {essential} | {rate(essential)} |", "",
            "Essential examples by number of auxiliary clauses: "
            + ", ".join(f"{k}: {v}" for k, v in sorted(depth.items())) + ".", "",
-           "Their constructions: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()) + ".", ""]
+           "Their constructions: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()) + ".", "",
+           f"They come from {sum(map(len, problems.values()))} distinct problems of {len(figures_with)} figures; "
+           "problems by the figure's base shape: "
+           + ", ".join(f"{k} {len(v)}" for k, v in sorted(problems.items(), key=lambda t: -len(t[1]))) + "; "
+           "examples by goal: " + ", ".join(f"{k} {v}" for k, v in goals.most_common()) + ".", ""]
     return "\n".join(out)
 
 
