@@ -60,12 +60,15 @@ def main() -> None:
 
     torch.set_num_threads(2)
     tok = Tokenizer()
-    data = one_per_problem(args.data, tok, 384, args.examples)
+    models = {path: load(path) for path in args.models}
+    # every model on the same examples: those that fit the smallest context
+    context = min(m.config.context for m in models.values())
+    data = one_per_problem(args.data, tok, context, args.examples)
     cfg = TrainConfig(data=[str(args.data)], out="", eval_examples=len(data.seqs))
     print(f"{len(data.seqs)} essential examples, one per problem, from {args.data}")
     print("| model | held-out loss | top-1 | top-8 |\n|---|---|---|---|")
-    for path in args.models:
-        got = evaluate(load(path), data, cfg, tok)
+    for path, model in models.items():
+        got = evaluate(model, data, cfg, tok)
         print(f"| {path} | {got['heldout_loss']:.3f} | {100 * got['top1']:.1f}% | {100 * got['top8']:.1f}% |")
         print(json.dumps({"model": path, **got}), file=sys.stderr)
 
