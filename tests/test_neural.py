@@ -248,3 +248,23 @@ def test_training_can_keep_the_best_evaluation_and_thin_repeated_examples(tmp_pa
     thin, _ = load_data(dataclasses.replace(cfg, loose_per_construction=1), tok)
     assert 0 < len(thin.seqs) <= len(all_train.seqs)
     assert thin.essential.sum() == all_train.essential.sum()  # essential examples are all kept
+
+
+def test_training_can_start_from_saved_weights_of_the_same_size(tmp_path, tiny_data):
+    import dataclasses
+
+    first = _tiny_config(tmp_path / "a", tiny_data, 4)
+    base = train(first, progress=False)
+    start = Path(first.out) / "model.safetensors"
+    # at a learning rate of 0 the fine-tuned model is the one it started from, bit for bit
+    tuned = dataclasses.replace(_tiny_config(tmp_path / "b", tiny_data, 2), init=str(start), lr=0.0)
+    assert train(tuned, progress=False)["sha256"] == base["sha256"]
+    # a random start at the same settings is another model
+    fresh = dataclasses.replace(tuned, out=str(tmp_path / "c"), init="")
+    assert train(fresh, progress=False)["sha256"] != base["sha256"]
+    wider = dataclasses.replace(tuned, out=str(tmp_path / "d"), d_model=48, heads=2)
+    with pytest.raises(TrainError, match="init: .* another size: d_model 32 \\(configuration: 48\\)"):
+        train(wider, progress=False)
+    with pytest.raises(TrainError, match="init: no model at"):
+        train(dataclasses.replace(tuned, out=str(tmp_path / "e"), init=str(tmp_path / "none.safetensors")),
+              progress=False)

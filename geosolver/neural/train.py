@@ -18,6 +18,8 @@ stream ``(seed, i)``).  With ``keep_best`` the model of the evaluation with the
 best held-out top-8 is kept (``best.safetensors``) and is the one saved at the
 end; ``loose_per_construction`` keeps a problem's non-essential examples from
 repeating one construction for many goals (what the model memorises otherwise).
+With ``init`` the run starts from a saved model's weights (fine-tuning: its size
+must be the configuration's; the optimizer and the schedule start afresh).
 """
 
 from __future__ import annotations
@@ -65,6 +67,7 @@ class TrainConfig:
     save_every: int = 500
     seed: int = 0
     threads: int = 0  # torch threads (0: torch's default)
+    init: str = ""  # weights to start from (a model.safetensors of the same size), or "": random
 
 
 class TrainError(Exception):
@@ -96,8 +99,9 @@ def load_config(path: str | os.PathLike, data: list[str] | None = None, out: str
     if isinstance(raw["data"], str):
         raw["data"] = [raw["data"]]
     raw["data"] = [str((base / d).resolve()) if not os.path.isabs(d) else d for d in raw["data"]]
-    if not os.path.isabs(raw["out"]):
-        raw["out"] = str((base / raw["out"]).resolve())
+    for key in ("out", "init"):
+        if raw.get(key) and not os.path.isabs(raw[key]):
+            raw[key] = str((base / raw[key]).resolve())
     try:
         cfg = TrainConfig(**raw)
     except TypeError as e:
@@ -297,6 +301,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+    if cfg.init:
+        start_from(model, cfg.init)
     step = 0
     ckpt = out / "checkpoint"
     if resume and (ckpt / "model.safetensors").exists():
@@ -359,6 +365,22 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         step, last = meta["step"], meta["eval"]
     digest = save(model, out / "model.safetensors", {"step": step, "train": asdict(cfg), "eval": last})
     return {"step": step, "sha256": digest, **last}
+
+
+def start_from(model: Transformer, path: str) -> None:
+    """Load ``init``'s weights into ``model``; TrainError unless they are a model of its size."""
+    from geosolver.neural.model import WeightsError, load
+
+    try:
+        saved = load(path)
+    except WeightsError as e:
+        raise TrainError(f"init: {e}") from None
+    mine, theirs = asdict(model.config), asdict(saved.config)
+    diff = ", ".join(f"{k} {theirs[k]} (configuration: {mine[k]})"
+                     for k in mine if k != "dropout" and mine[k] != theirs[k])  # dropout is training's own
+    if diff:
+        raise TrainError(f"init: {path} is a model of another size: {diff}")
+    model.load_state_dict(saved.state_dict())
 
 
 def _best_top8(out: Path) -> float:
