@@ -268,3 +268,17 @@ def test_training_can_start_from_saved_weights_of_the_same_size(tmp_path, tiny_d
     with pytest.raises(TrainError, match="init: no model at"):
         train(dataclasses.replace(tuned, out=str(tmp_path / "e"), init=str(tmp_path / "none.safetensors")),
               progress=False)
+    assert not (tmp_path / "d").exists() and not (tmp_path / "e").exists()  # refused before anything is written
+    # a fine-tuning run resumes from its checkpoint, to the weights of an uninterrupted one, without init's file
+    import shutil
+
+    init = tmp_path / "init.safetensors"
+    shutil.copy(start, init)
+    shutil.copy(start.with_suffix(".json"), init.with_suffix(".json"))
+    whole = dataclasses.replace(_tiny_config(tmp_path / "f", tiny_data, 6), init=str(init))
+    half = dataclasses.replace(whole, out=str(tmp_path / "g" / "run"))
+    want = train(whole, progress=False)["sha256"]
+    train(dataclasses.replace(half, steps=3, eval_every=3), progress=False)
+    Path(half.out, "train.json").write_text(json.dumps(dataclasses.asdict(half), indent=1) + "\n")
+    init.unlink()
+    assert train(half, resume=True, progress=False)["sha256"] == want

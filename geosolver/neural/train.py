@@ -279,7 +279,14 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
 
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
+    tok = Tokenizer()
+    mcfg = ModelConfig(vocab=len(tok), d_model=cfg.d_model, layers=cfg.layers, heads=cfg.heads, ff=cfg.ff,
+                       context=cfg.context, dropout=cfg.dropout)
     out = Path(cfg.out)
+    ckpt = out / "checkpoint"
+    resumed = resume and (ckpt / "model.safetensors").exists()
+    # init's weights are checked before anything is written; a resumed run starts from its checkpoint
+    start = initial_weights(cfg.init, mcfg) if cfg.init and not resumed else None
     out.mkdir(parents=True, exist_ok=True)
     saved_cfg = out / "train.json"
     if saved_cfg.exists() and not resume:
@@ -290,25 +297,21 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
             changed = sorted(k for k in old if old.get(k) != asdict(cfg).get(k))
             raise TrainError(f"{out} was trained with other settings ({', '.join(changed)})")
     saved_cfg.write_text(json.dumps(asdict(cfg), indent=1) + "\n")
-    tok = Tokenizer()
     t0 = time.perf_counter()
     train_set, test_set = load_data(cfg, tok)
     torch.manual_seed(cfg.seed)
-    mcfg = ModelConfig(vocab=len(tok), d_model=cfg.d_model, layers=cfg.layers, heads=cfg.heads, ff=cfg.ff,
-                       context=cfg.context, dropout=cfg.dropout)
     model = Transformer(mcfg)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
-    if cfg.init:
-        start_from(model, cfg.init)
     step = 0
-    ckpt = out / "checkpoint"
-    if resume and (ckpt / "model.safetensors").exists():
+    if resumed:
         model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
         _load_opt_state(opt, load_file(str(ckpt / "optimizer.safetensors")))
         step = json.loads((ckpt / "model.json").read_text())["step"]
+    elif start is not None:
+        model.load_state_dict(start)
     metrics = out / "metrics.jsonl"
     with metrics.open("a") as fh:
         fh.write(json.dumps({"event": "start", "step": step, "train_examples": len(train_set.seqs),
@@ -367,20 +370,20 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     return {"step": step, "sha256": digest, **last}
 
 
-def start_from(model: Transformer, path: str) -> None:
-    """Load ``init``'s weights into ``model``; TrainError unless they are a model of its size."""
+def initial_weights(path: str, config: ModelConfig) -> dict[str, torch.Tensor]:
+    """The weights of ``init`` (sha256 checked); TrainError unless they are a model of ``config``'s size."""
     from geosolver.neural.model import WeightsError, load
 
     try:
         saved = load(path)
     except WeightsError as e:
         raise TrainError(f"init: {e}") from None
-    mine, theirs = asdict(model.config), asdict(saved.config)
+    mine, theirs = asdict(config), asdict(saved.config)
     diff = ", ".join(f"{k} {theirs[k]} (configuration: {mine[k]})"
                      for k in mine if k != "dropout" and mine[k] != theirs[k])  # dropout is training's own
     if diff:
         raise TrainError(f"init: {path} is a model of another size: {diff}")
-    model.load_state_dict(saved.state_dict())
+    return saved.state_dict()
 
 
 def _best_top8(out: Path) -> float:
