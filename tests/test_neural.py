@@ -134,6 +134,17 @@ def _tiny_config(tmp_path, data, steps) -> TrainConfig:
                        save_every=3, holdout=0.2, threads=1, dropout=0.1)
 
 
+def _stopped_and_resumed(cfg: TrainConfig, between=lambda: None) -> dict:
+    """Train ``cfg`` as a run stopped after its checkpoint at step 3 (``between`` called there) and
+    resumed to the end."""
+    import dataclasses
+
+    train(dataclasses.replace(cfg, steps=3, eval_every=3), progress=False)
+    Path(cfg.out, "train.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=1) + "\n")
+    between()
+    return train(cfg, resume=True, progress=False)
+
+
 @pytest.fixture(scope="module")
 def tiny_data(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth")
@@ -152,12 +163,7 @@ def test_generate_then_train_end_to_end_and_resume_to_the_same_weights(tmp_path,
     assert model.config.d_model == 32
     # a run stopped after its checkpoint at step 3 and resumed ends with the same weights
     half = _tiny_config(tmp_path / "b", tiny_data, 6)
-    import dataclasses
-
-    train(dataclasses.replace(half, steps=3, eval_every=3), progress=False)
-    Path(half.out, "train.json").write_text(json.dumps(dataclasses.asdict(half), indent=1) + "\n")
-    resumed = train(half, resume=True, progress=False)
-    assert resumed["sha256"] == got["sha256"]
+    assert _stopped_and_resumed(half)["sha256"] == got["sha256"]
     with pytest.raises(TrainError, match="already holds"):
         train(half, progress=False)
 
@@ -276,9 +282,6 @@ def test_training_can_start_from_saved_weights_of_the_same_size(tmp_path, tiny_d
     shutil.copy(start, init)
     shutil.copy(start.with_suffix(".json"), init.with_suffix(".json"))
     whole = dataclasses.replace(_tiny_config(tmp_path / "f", tiny_data, 6), init=str(init))
-    half = dataclasses.replace(whole, out=str(tmp_path / "g" / "run"))
     want = train(whole, progress=False)["sha256"]
-    train(dataclasses.replace(half, steps=3, eval_every=3), progress=False)
-    Path(half.out, "train.json").write_text(json.dumps(dataclasses.asdict(half), indent=1) + "\n")
-    init.unlink()
-    assert train(half, resume=True, progress=False)["sha256"] == want
+    half = dataclasses.replace(whole, out=str(tmp_path / "g" / "run"))
+    assert _stopped_and_resumed(half, between=init.unlink)["sha256"] == want
