@@ -379,6 +379,9 @@ class WuProver:
         return r
 
 
+ALARM_RETRY = 0.05  # seconds after an OverBudget before it is raised again, if it was dropped
+
+
 @contextmanager
 def _interrupt_at(seconds: float):
     """Raise OverBudget inside a long polynomial operation once ``seconds`` have passed (main
@@ -387,14 +390,21 @@ def _interrupt_at(seconds: float):
         yield
         return
 
+    live = True
+
     def stop(signum, frame):
-        raise OverBudget("out of time")
+        if live:  # an alarm already on its way when the context exits is let go
+            # Python drops an exception raised while a gc callback or __del__ runs: the timer is
+            # re-armed first, so a dropped OverBudget is raised again moments later
+            signal.setitimer(signal.ITIMER_REAL, ALARM_RETRY)
+            raise OverBudget("out of time")
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
     try:
         yield
     finally:
+        live = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 

@@ -158,3 +158,26 @@ def test_the_checkers_arithmetic_agrees_with_sympy():
         mine = parse_poly(str(f), {"a", "b", "c"}).prem(parse_poly(str(g), {"a", "b", "c"}), "abc"[v])
         theirs = f.prem(g, gens[v])
         assert mine == (parse_poly(str(theirs), {"a", "b", "c"}) if theirs else Poly())
+
+
+def test_a_dropped_interrupt_is_raised_again():
+    """Python drops an exception raised inside a gc callback or __del__: the deadline's alarm
+    must come back, not leave a long polynomial operation running past the budget."""
+    import time
+
+    from geosolver.wu import OverBudget, _interrupt_at
+
+    dropped = 0
+    t0 = time.perf_counter()
+    with pytest.raises(OverBudget):
+        with _interrupt_at(0.01):
+            try:
+                while time.perf_counter() - t0 < 5:
+                    pass
+            except OverBudget:  # as if Python had dropped it
+                dropped += 1
+            while time.perf_counter() - t0 < 5:
+                pass
+    assert dropped == 1
+    assert time.perf_counter() - t0 < 2
+    time.sleep(0.1)  # and no alarm is left to fire after the context has exited
