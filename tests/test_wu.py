@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from geosolver.diagram import build_diagram
 from geosolver.language import Goal, load_problems
 from geosolver.statement import Statement
 from geosolver.verify import check_saved
-from geosolver.wu import prove
+from geosolver.wu import OverBudget, _interrupt_at, prove
 
 CLASSICS = Path(__file__).resolve().parents[1] / "problems" / "classics.txt"
 
@@ -163,10 +164,6 @@ def test_the_checkers_arithmetic_agrees_with_sympy():
 def test_a_dropped_interrupt_is_raised_again():
     """Python drops an exception raised inside a gc callback or __del__: the deadline's alarm
     must come back, not leave a long polynomial operation running past the budget."""
-    import time
-
-    from geosolver.wu import OverBudget, _interrupt_at
-
     dropped = 0
     t0 = time.perf_counter()
     with pytest.raises(OverBudget), _interrupt_at(0.01):
