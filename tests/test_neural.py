@@ -163,7 +163,14 @@ def test_generate_then_train_end_to_end_and_resume_to_the_same_weights(tmp_path,
     assert model.config.d_model == 32
     # a run stopped after its checkpoint at step 3 and resumed ends with the same weights
     half = _tiny_config(tmp_path / "b", tiny_data, 6)
-    assert _stopped_and_resumed(half)["sha256"] == got["sha256"]
+
+    def saved_before_snapshots_existed() -> None:  # its settings lack the key: it had the default
+        saved = Path(half.out, "train.json")
+        settings = json.loads(saved.read_text())
+        del settings["snapshots"]
+        saved.write_text(json.dumps(settings))
+
+    assert _stopped_and_resumed(half, saved_before_snapshots_existed)["sha256"] == got["sha256"]
     with pytest.raises(TrainError, match="already holds"):
         train(half, progress=False)
 
@@ -242,12 +249,16 @@ def test_training_can_keep_the_best_evaluation_and_thin_repeated_examples(tmp_pa
 
     from geosolver.neural.train import load_data
 
-    cfg = dataclasses.replace(_tiny_config(tmp_path, tiny_data, 6), eval_every=2, keep_best=True)
+    cfg = dataclasses.replace(_tiny_config(tmp_path, tiny_data, 6), eval_every=2, keep_best=True, snapshots=True)
     got = train(cfg, progress=False)
     best = json.loads(Path(cfg.out, "best.json").read_text())
     evals = [json.loads(line) for line in Path(cfg.out, "metrics.jsonl").read_text().splitlines()]
     top8 = [r["top8"] for r in evals if "top8" in r]
     assert best["eval"]["top8"] == max(top8) and got["top8"] == max(top8)
+    # every evaluation's model is kept; the best is one of them, bit for bit
+    snaps = {s: json.loads(Path(cfg.out, f"step-{s}.json").read_text()) for s in (2, 4, 6)}
+    assert snaps[best["step"]]["sha256"] == best["sha256"]
+    assert [snaps[s]["eval"]["top8"] for s in (2, 4, 6)] == top8
     assert load(Path(cfg.out) / "model.safetensors") is not None
     tok = Tokenizer()
     all_train, _ = load_data(cfg, tok)

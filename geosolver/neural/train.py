@@ -16,7 +16,8 @@ as safetensors, the step in JSON): ``--resume`` carries on from it, drawing the
 same batches an uninterrupted run would have (batch ``i`` comes from the random
 stream ``(seed, i)``).  With ``keep_best`` the model of the evaluation with the
 best held-out top-8 is kept (``best.safetensors``) and is the one saved at the
-end; ``loose_per_construction`` keeps a problem's non-essential examples from
+end; with ``snapshots`` every evaluation's model is kept (``step-N.safetensors``), to be
+compared on a development set (``benchmarks/synthetic_dev.py``); ``loose_per_construction`` keeps a problem's non-essential examples from
 repeating one construction for many goals (what the model memorises otherwise).
 With ``init`` the run starts from a saved model's weights (fine-tuning: its size
 must be the configuration's; the optimizer and the schedule start afresh).
@@ -62,6 +63,7 @@ class TrainConfig:
     max_examples: int = 0  # 0: all
     loose_per_construction: int = 0  # examples a problem keeps per first auxiliary clause unless essential (0: all)
     keep_best: bool = False  # the model saved at the end is the evaluation with the best held-out top-8
+    snapshots: bool = False  # each evaluation's model also kept as step-N.safetensors (to choose on a dev set)
     eval_every: int = 1000
     eval_examples: int = 200  # held-out examples for top-k accuracy
     save_every: int = 500
@@ -292,7 +294,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
     if saved_cfg.exists() and not resume:
         raise TrainError(f"{out} already holds a training run: pass --resume, or choose another 'out'")
     if resume and saved_cfg.exists():
-        old = json.loads(saved_cfg.read_text())
+        # a run saved before a setting existed had that setting's default
+        old = {**asdict(TrainConfig(data=cfg.data, out=cfg.out)), **json.loads(saved_cfg.read_text())}
         if old != asdict(cfg):
             changed = sorted(k for k in old if old.get(k) != asdict(cfg).get(k))
             raise TrainError(f"{out} was trained with other settings ({', '.join(changed)})")
@@ -354,6 +357,8 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
                 record = {**(record or {"step": step, "loss": round(running, 4)}), **last}
                 if cfg.keep_best and last.get("top8", -1.0) > _best_top8(out):
                     save(model, out / "best.safetensors", {"step": step, "train": asdict(cfg), "eval": last})
+                if cfg.snapshots:
+                    save(model, out / f"step-{step}.safetensors", {"step": step, "train": asdict(cfg), "eval": last})
             if record:
                 with metrics.open("a") as fh:
                     fh.write(json.dumps(record) + "\n")
