@@ -71,8 +71,8 @@ def hard(problems: Path, records: Path, min_candidates: int, out: Path) -> int:
         if line.strip():
             r = json.loads(line)
             recs[r["name"].rsplit("/", 1)[-1]] = r
-    lines = [f"# problems of {problems.name} that search ({records.name}) proved after {min_candidates} or more "
-             "candidates, or did not prove (benchmarks/synthetic_dev.py hard)"]
+    lines = [(f"# problems of {problems.name} that search ({records.name}) proved after {min_candidates} or more "
+              "candidates, or did not prove (benchmarks/synthetic_dev.py hard)")]
     for e in find_entries(problems):
         r = recs.get(e.name)
         if r is not None and (r["status"] != "solved" or r["candidates"] >= min_candidates):
