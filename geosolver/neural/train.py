@@ -16,8 +16,9 @@ as safetensors, the step in JSON): ``--resume`` carries on from it, drawing the
 same batches an uninterrupted run would have (batch ``i`` comes from the random
 stream ``(seed, i)``).  With ``keep_best`` the model of the evaluation with the
 best held-out top-8 is kept (``best.safetensors``) and is the one saved at the
-end; with ``snapshots`` every evaluation's model is kept (``step-N.safetensors``), to be
-compared on a development set (``benchmarks/synthetic_dev.py``); ``loose_per_construction`` keeps a problem's non-essential examples from
+end; with ``snapshots`` every evaluation's model is kept (``step-N.safetensors``),
+to be compared on a development set (``benchmarks/synthetic_dev.py``);
+``loose_per_construction`` keeps a problem's non-essential examples from
 repeating one construction for many goals (what the model memorises otherwise).
 With ``init`` the run starts from a saved model's weights (fine-tuning: its size
 must be the configuration's; the optimizer and the schedule start afresh).
