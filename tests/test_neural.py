@@ -267,6 +267,34 @@ def test_training_can_keep_the_best_evaluation_and_thin_repeated_examples(tmp_pa
     assert thin.essential.sum() == all_train.essential.sum()  # essential examples are all kept
 
 
+def test_goal_balance_evens_out_how_often_each_goal_kind_is_drawn(tmp_path, tiny_data):
+    import dataclasses
+
+    import numpy as np
+
+    from geosolver.neural.train import draw_weights, goal_kind, load_data
+
+    cfg = _tiny_config(tmp_path, tiny_data, 2)
+    data, _ = load_data(cfg, Tokenizer())
+    kinds = np.array([goal_kind(text) for text, _ in data.texts])
+    assert len(set(kinds)) >= 3 and len({(kinds == k).sum() for k in set(kinds)}) > 1  # uneven to start with
+
+    def mass(balance: float) -> dict[str, float]:
+        w = draw_weights(data, dataclasses.replace(cfg, goal_balance=balance))
+        assert w.sum() == pytest.approx(1.0)
+        return {k: float(w[kinds == k].sum()) for k in set(kinds)}
+
+    plain = mass(0.0)
+    assert pytest.approx(list(mass(1.0).values())) == [1 / len(plain)] * len(plain)  # every kind alike
+    half = mass(0.5)  # in proportion to the square root of each kind's plain share
+    roots = {k: plain[k] ** 0.5 for k in plain}
+    assert all(half[k] == pytest.approx(roots[k] / sum(roots.values())) for k in plain)
+    bad = tmp_path / "c.json"
+    bad.write_text(json.dumps({"data": "x", "out": "y", "goal_balance": 2}))
+    with pytest.raises(TrainError, match="'goal_balance' must be a number in"):
+        load_config(bad)
+
+
 def test_training_can_start_from_saved_weights_of_the_same_size(tmp_path, tiny_data):
     import dataclasses
 

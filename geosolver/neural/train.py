@@ -7,7 +7,8 @@ problem: a problem's examples are all held out or all trained on, so that the
 held-out figures measure proposing for problems never seen.  The loss is the
 next-token cross-entropy, the auxiliary clauses weighted fully and the problem's
 own tokens lightly (it is the prompt, but predicting it teaches the language);
-examples whose auxiliary points DD + AR cannot do without are drawn more often.
+examples whose auxiliary points DD + AR cannot do without are drawn more often,
+and with ``goal_balance`` the rarer goal kinds too (``draw_weights``).
 
 Every ``eval_every`` steps: held-out loss, and top-1 / top-8 accuracy of the
 first auxiliary clause (beam search of width 8, exact match), appended to
@@ -60,6 +61,7 @@ class TrainConfig:
     weight_decay: float = 0.05
     prompt_weight: float = 0.1  # loss weight of the problem's tokens (the clauses' tokens weigh 1)
     essential_weight: float = 4.0  # how much more often an essential example is drawn
+    goal_balance: float = 0.0  # 0: goal kinds drawn as the data has them; 1: each kind as often (draw_weights)
     holdout: float = 0.02  # fraction of problems held out
     max_examples: int = 0  # 0: all
     loose_per_construction: int = 0  # examples a problem keeps per first auxiliary clause unless essential (0: all)
@@ -115,6 +117,8 @@ def load_config(path: str | os.PathLike, data: list[str] | None = None, out: str
             raise TrainError(f"{path}: '{key}' must be a positive integer, got {value!r}")
     if not isinstance(cfg.dropout, (int, float)) or not 0 <= cfg.dropout < 1:
         raise TrainError(f"{path}: 'dropout' must be a number in [0, 1), got {cfg.dropout!r}")
+    if not isinstance(cfg.goal_balance, (int, float)) or not 0 <= cfg.goal_balance <= 1:
+        raise TrainError(f"{path}: 'goal_balance' must be a number in [0, 1], got {cfg.goal_balance!r}")
     if cfg.d_model % cfg.heads:
         raise TrainError(f"{path}: d_model ({cfg.d_model}) must be a multiple of heads ({cfg.heads})")
     return cfg
@@ -206,10 +210,30 @@ def lr_at(cfg: TrainConfig, step: int) -> float:
     return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
 
 
-def draw_batch(data: DataSet, cfg: TrainConfig, step: int) -> np.ndarray:
-    rng = np.random.default_rng([cfg.seed, step])
+def goal_kind(text: str) -> str:
+    """The predicate of an example's goal (``problem ? goal``)."""
+    return text.rsplit(" ? ", 1)[1].split()[0]
+
+
+def draw_weights(data: DataSet, cfg: TrainConfig) -> np.ndarray:
+    """Each training example's chance of being drawn.  Essential examples weigh
+    ``essential_weight``; with ``goal_balance`` b the examples of a goal kind whose weights sum
+    to m are scaled by m^-b, so that kind is drawn in proportion to m^(1-b): random figures give
+    eqratio and eqangle goals far more often than the cong, perp, para and cyclic goals of
+    olympiad problems, and b = 0.5 evens that out by a square root, b = 1 fully."""
     p = np.where(data.essential, cfg.essential_weight, 1.0)
-    return rng.choice(len(data.seqs), size=cfg.batch, p=p / p.sum())
+    if cfg.goal_balance:
+        kinds = np.array([goal_kind(text) for text, _ in data.texts])
+        for kind in np.unique(kinds):
+            mine = kinds == kind
+            p[mine] *= p[mine].sum() ** -cfg.goal_balance
+    return p / p.sum()
+
+
+def draw_batch(data: DataSet, cfg: TrainConfig, step: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Batch ``step``'s examples: from the random stream (seed, step), so a resumed run draws the same."""
+    rng = np.random.default_rng([cfg.seed, step])
+    return rng.choice(len(data.seqs), size=cfg.batch, p=draw_weights(data, cfg) if weights is None else weights)
 
 
 def evaluate(model: Transformer, data: DataSet, cfg: TrainConfig, tok: Tokenizer) -> dict:
@@ -316,6 +340,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         step = json.loads((ckpt / "model.json").read_text())["step"]
     elif start is not None:
         model.load_state_dict(start)
+    weights = draw_weights(train_set, cfg)
     metrics = out / "metrics.jsonl"
     with metrics.open("a") as fh:
         fh.write(json.dumps({"event": "start", "step": step, "train_examples": len(train_set.seqs),
@@ -336,7 +361,7 @@ def train(cfg: TrainConfig, resume: bool = False, progress: bool = True) -> dict
         while step < cfg.steps:
             for group in opt.param_groups:
                 group["lr"] = lr_at(cfg, step)
-            x, y, w = batch_tensors(train_set, draw_batch(train_set, cfg, step), tok, cfg.prompt_weight)
+            x, y, w = batch_tensors(train_set, draw_batch(train_set, cfg, step, weights), tok, cfg.prompt_weight)
             torch.manual_seed(cfg.seed * 1_000_003 + step)  # dropout's masks: a resumed run draws the same
             loss = loss_of(model, x, y, w)
             opt.zero_grad(set_to_none=True)
