@@ -1,10 +1,12 @@
 """Which goals a data set teaches, beside which goals problem files ask.
 
-    python benchmarks/goal_kinds.py --data DIR [DIR ...] --problems FILE [FILE ...]
+    python benchmarks/goal_kinds.py --data DIR [DIR ...] --problems FILE [FILE ...] [--needing-points R.jsonl ...]
 
 For each data folder of ``geosolver generate``: the share of each goal predicate among
 its examples with auxiliary points, essential and not; for the problem files (read
-together): the share among their goals.  A model trained on random figures learns to
+together): the share among their goals; with ``--needing-points``, only the problems
+that those ``geosolver bench --mode search`` records proved with auxiliary points or
+did not prove.  A model trained on random figures learns to
 propose for the goals random figures give; ``geosolver train``'s ``goal_balance``
 evens them out.
 """
@@ -12,6 +14,7 @@ evens them out.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,6 +35,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", nargs="*", default=[], type=Path)
     p.add_argument("--problems", nargs="*", default=[], type=Path)
+    p.add_argument("--needing-points", nargs="*", default=None, type=Path,
+                   help="bench records: count only the problems they prove with points or do not prove")
     args = p.parse_args()
     for folder in args.data:
         kinds: dict[bool, Counter] = {True: Counter(), False: Counter()}
@@ -41,7 +46,16 @@ def main() -> None:
         print(f"{folder}, essential: {shares(kinds[True])}")
         print(f"{folder}, not essential: {shares(kinds[False])}")
     if args.problems:
-        asked = Counter(g.statement.pred for f in args.problems for prob in load_problems(f) for g in prob.goals)
+        keep = None
+        if args.needing_points is not None:
+            keep = set()
+            for path in args.needing_points:
+                for line in path.read_text().splitlines():
+                    r = json.loads(line) if line.strip() else None
+                    if r and (r["aux_clauses"] or r["status"] != "solved"):
+                        keep.add(r["name"])
+        asked = Counter(g.statement.pred for f in args.problems for prob in load_problems(f)
+                        if keep is None or prob.name in keep for g in prob.goals)
         print(f"{', '.join(f.name for f in args.problems)}: {shares(asked)}")
 
 
