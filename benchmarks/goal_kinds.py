@@ -14,13 +14,13 @@ evens them out.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from geosolver.bench import read_records
 from geosolver.generate import read_examples
 from geosolver.language import load_problems
 from geosolver.neural.train import goal_kind
@@ -42,18 +42,14 @@ def main() -> None:
         kinds: dict[bool, Counter] = {True: Counter(), False: Counter()}
         for x in read_examples(folder):
             if x["aux"]:
-                kinds[bool(x.get("essential"))][goal_kind(f"{x['problem']} ? {x['goal']}")] += 1
+                kinds[bool(x.get("essential"))][goal_kind(x["goal"])] += 1
         print(f"{folder}, essential: {shares(kinds[True])}")
         print(f"{folder}, not essential: {shares(kinds[False])}")
     if args.problems:
         keep = None
         if args.needing_points is not None:
-            keep = set()
-            for path in args.needing_points:
-                for line in path.read_text().splitlines():
-                    r = json.loads(line) if line.strip() else None
-                    if r and (r["aux_clauses"] or r["status"] != "solved"):
-                        keep.add(r["name"])
+            keep = {r["name"] for path in args.needing_points for r in read_records(path)
+                    if r["aux_clauses"] or r["status"] != "solved"}
         asked = Counter(g.statement.pred for f in args.problems for prob in load_problems(f)
                         if keep is None or prob.name in keep for g in prob.goals)
         print(f"{', '.join(f.name for f in args.problems)}: {shares(asked)}")

@@ -17,20 +17,19 @@ as ``--unsolved`` candidates.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import statistics
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geosolver.bench import read_records
 
 
 def records(path: Path) -> dict[str, dict]:
-    out = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            r = json.loads(line)
-            out[r["name"]] = r
-    return out
+    return {r["name"]: r for r in read_records(path)}
 
 
 def paired(first: dict[str, dict], second: dict[str, dict], aux_only: bool) -> list[tuple[int, int]]:

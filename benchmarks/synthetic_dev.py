@@ -64,13 +64,10 @@ def write(data: Path, out: Path, count: int, holdout: float, per_figure: int, mi
 
 
 def hard(problems: Path, records: Path, min_candidates: int, out: Path) -> int:
+    from geosolver.bench import read_records
     from geosolver.language import find_entries
 
-    recs = {}
-    for line in records.read_text().splitlines():
-        if line.strip():
-            r = json.loads(line)
-            recs[r["name"].rsplit("/", 1)[-1]] = r
+    recs = {r["name"]: r for r in read_records(records)}
     lines = [(f"# problems of {problems.name} that search ({records.name}) proved after {min_candidates} or more "
               "candidates, or did not prove (benchmarks/synthetic_dev.py hard)")]
     for e in find_entries(problems):

@@ -211,8 +211,8 @@ def lr_at(cfg: TrainConfig, step: int) -> float:
 
 
 def goal_kind(text: str) -> str:
-    """The predicate of an example's goal (``problem ? goal``)."""
-    return text.rsplit(" ? ", 1)[1].split()[0]
+    """The predicate of a goal, or of an example's goal (``problem ? goal``)."""
+    return text.rsplit(" ? ", 1)[-1].split()[0]
 
 
 def draw_weights(data: DataSet, cfg: TrainConfig) -> np.ndarray:
@@ -230,10 +230,11 @@ def draw_weights(data: DataSet, cfg: TrainConfig) -> np.ndarray:
     return p / p.sum()
 
 
-def draw_batch(data: DataSet, cfg: TrainConfig, step: int, weights: np.ndarray | None = None) -> np.ndarray:
-    """Batch ``step``'s examples: from the random stream (seed, step), so a resumed run draws the same."""
+def draw_batch(data: DataSet, cfg: TrainConfig, step: int, weights: np.ndarray) -> np.ndarray:
+    """Batch ``step``'s examples (``weights``: ``draw_weights``, once per run): from the random
+    stream (seed, step), so a resumed run draws the same."""
     rng = np.random.default_rng([cfg.seed, step])
-    return rng.choice(len(data.seqs), size=cfg.batch, p=draw_weights(data, cfg) if weights is None else weights)
+    return rng.choice(len(data.seqs), size=cfg.batch, p=weights)
 
 
 def evaluate(model: Transformer, data: DataSet, cfg: TrainConfig, tok: Tokenizer) -> dict:
