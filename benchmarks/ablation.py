@@ -20,18 +20,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from geosolver.bench import read_records
+
 MODES = ("ddar", "search", "neural", "full")
 SUITES = ("imo-ag-30", "jgex-ag-231")
 
 
 def _records(path: Path) -> dict[str, dict]:
-    out = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            if line.strip():
-                r = json.loads(line)
-                out[r["name"]] = r
-    return out
+    return {r["name"]: r for r in read_records(path)}
 
 
 def _bench(suite: str, mode: str, budget: int, out: Path, workers: int, names: list[str] | None) -> Path:

@@ -10,18 +10,16 @@ whether either proves it (the union).
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
+from geosolver.bench import read_records
+
 
 def _records(path: str) -> dict[str, dict]:
-    out = {}
-    for line in Path(path).read_text().splitlines():
-        if line.strip():
-            r = json.loads(line)
-            out[r["name"]] = r
-    return out
+    if not Path(path).is_file():
+        sys.exit(f"algebra_table.py: no file {path}")
+    return {r["name"]: r for r in read_records(path)}
 
 
 def table(algebra_path: str, ddar_path: str) -> str:
