@@ -295,6 +295,49 @@ def test_goal_balance_evens_out_how_often_each_goal_kind_is_drawn(tmp_path, tiny
         load_config(bad)
 
 
+def test_line_intersections_can_be_shown_as_the_loci_human_problems_write(tmp_path):
+    import dataclasses
+
+    import numpy as np
+
+    from geosolver.neural.tokenizer import as_loci, loci_text
+    from geosolver.neural.train import load_data
+
+    assert as_loci("e = intersection_ll e a b c d") == "e = on_line e a b, on_line e c d"
+    assert as_loci("f = intersection_lp f a b c d e") == "f = on_line f a b, on_pline f c d e"
+    assert as_loci("f = intersection_lt f a b c d e") == "f = on_line f a b, on_tline f c d e"
+    assert as_loci("g = intersection_pp g a b c d e f") == "g = on_pline g a b c, on_pline g d e f"
+    assert as_loci("g = intersection_tt g a b c d e f") == "g = on_tline g a b c, on_tline g d e f"
+    for other in ("e = midpoint e a b", "e = intersection_lc e a b c", "e = on_line e a b, on_line e c d",
+                  "e = intersection_ll e a b c"):
+        assert as_loci(other) is None
+    text = ("a b c = triangle a b c; d = midpoint d b c; e = midpoint e a c; f = intersection_ll f a d b e; "
+            "g = intersection_lt g a b c a f; h = intersection_pp h a b c c a d; i = intersection_tt i a b c b a f")
+    assert loci_text(text, 0.0) == text
+    every = loci_text(text, 1.0)
+    assert "intersection_" not in every and every.count("on_") == 8 and every == loci_text(text, 1.0)
+    # either spelling, the same figure (up to rounding): the loci are the intersection's two lines
+    plain, loci = (build_diagram(parse_problem(t), seed=3, want_goal=False) for t in (text, every))
+    assert all(np.allclose(plain.points[p], loci.points[p], rtol=0, atol=1e-9) for p in plain.points)
+    some = [loci_text(text, 0.5, seed) for seed in range(40)]
+    assert len(set(some)) > 4 and all(s.count("intersection_") in range(5) for s in some)
+    # training shows the model the generated problems' intersections as loci, the clauses to propose as generated
+    figure = "a b c = triangle a b c; d = midpoint d b c; e = midpoint e a c; f = intersection_ll f a d b e"
+    examples = [{"problem": figure, "goal": goal, "aux": ["g = midpoint g a b"], "essential": True}
+                for goal in ("eqratio a f f d b f f e", "para d e a b")]
+    (tmp_path / "shard-00000.jsonl").write_text("".join(json.dumps(x) + "\n" for x in examples))
+    cfg = dataclasses.replace(_tiny_config(tmp_path, tmp_path, 2), holdout=0.0)
+    named = load_data(cfg, Tokenizer())[0].texts
+    shown = load_data(dataclasses.replace(cfg, loci_share=1.0), Tokenizer())[0].texts
+    assert [t for t, _ in named] == [f"{x['problem']} ? {x['goal']}" for x in examples]
+    assert [t.split(" ? ")[0] for t, _ in shown] == [loci_text(x["problem"], 1.0) for x in examples]
+    assert [a for _, a in named] == [a for _, a in shown] == [x["aux"] for x in examples]
+    bad = tmp_path / "c.json"
+    bad.write_text(json.dumps({"data": "x", "out": "y", "loci_share": 1.5}))
+    with pytest.raises(TrainError, match="'loci_share' must be a number in"):
+        load_config(bad)
+
+
 def test_training_can_start_from_saved_weights_of_the_same_size(tmp_path, tiny_data):
     import dataclasses
 

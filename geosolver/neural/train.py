@@ -41,7 +41,7 @@ from torch.nn import functional as F
 
 from geosolver.generate import read_examples
 from geosolver.neural.model import ModelConfig, Transformer, save
-from geosolver.neural.tokenizer import Tokenizer
+from geosolver.neural.tokenizer import Tokenizer, loci_text
 
 
 @dataclass
@@ -62,6 +62,7 @@ class TrainConfig:
     prompt_weight: float = 0.1  # loss weight of the problem's tokens (the clauses' tokens weigh 1)
     essential_weight: float = 4.0  # how much more often an essential example is drawn
     goal_balance: float = 0.0  # 0: goal kinds drawn as the data has them; 1: each kind as often (draw_weights)
+    loci_share: float = 0.0  # share of named line intersections the model is shown as two loci (loci_text)
     holdout: float = 0.02  # fraction of problems held out
     max_examples: int = 0  # 0: all
     loose_per_construction: int = 0  # examples a problem keeps per first auxiliary clause unless essential (0: all)
@@ -117,8 +118,10 @@ def load_config(path: str | os.PathLike, data: list[str] | None = None, out: str
             raise TrainError(f"{path}: '{key}' must be a positive integer, got {value!r}")
     if not isinstance(cfg.dropout, (int, float)) or not 0 <= cfg.dropout < 1:
         raise TrainError(f"{path}: 'dropout' must be a number in [0, 1), got {cfg.dropout!r}")
-    if not isinstance(cfg.goal_balance, (int, float)) or not 0 <= cfg.goal_balance <= 1:
-        raise TrainError(f"{path}: 'goal_balance' must be a number in [0, 1], got {cfg.goal_balance!r}")
+    for key in ("goal_balance", "loci_share"):
+        value = getattr(cfg, key)
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise TrainError(f"{path}: '{key}' must be a number in [0, 1], got {value!r}")
     if cfg.d_model % cfg.heads:
         raise TrainError(f"{path}: d_model ({cfg.d_model}) must be a multiple of heads ({cfg.heads})")
     return cfg
@@ -137,10 +140,11 @@ def held_out(problem: str, fraction: float) -> bool:
     return zlib.crc32(problem.encode()) % 10_000 < fraction * 10_000
 
 
-def example_row(x: dict, tok: Tokenizer, context: int) -> tuple | None:
+def example_row(x: dict, tok: Tokenizer, context: int, loci_share: float = 0.0, seed: int = 0) -> tuple | None:
     """An example with auxiliary clauses as a data set's row (token ids, where its clauses start,
-    essential, (problem ? goal, clauses)); None if it does not fit the context or has unknown words."""
-    text = f"{x['problem']} ? {x['goal']}"
+    essential, (problem ? goal, clauses)); None if it does not fit the context or has unknown words.
+    With ``loci_share`` some of the problem's line intersections are spelled as loci (``loci_text``)."""
+    text = f"{loci_text(x['problem'], loci_share, seed)} ? {x['goal']}"
     ids = tok.example(text, x["aux"])
     if len(ids) > context or tok.unk in ids:
         return None
@@ -166,7 +170,7 @@ def load_data(cfg: TrainConfig, tok: Tokenizer) -> tuple[DataSet, DataSet]:
                 per_key[key] = per_key.get(key, 0) + 1
                 if per_key[key] > cfg.loose_per_construction:
                     continue
-            row = example_row(x, tok, cfg.context)
+            row = example_row(x, tok, cfg.context, cfg.loci_share, cfg.seed)
             if row is None:
                 continue
             for column, value in zip(parts[held_out(x["problem"], cfg.holdout)], row):
