@@ -203,6 +203,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--shard-size", type=int, default=100, metavar="N", help="figures per shard (default 100)")
     gen.add_argument("--min-steps", type=int, default=3, help="constructions after the base shape, at least (default 3)")
     gen.add_argument("--max-steps", type=int, default=9, help="and at most (default 9)")
+    gen.add_argument("--semi-free", type=float, default=0.0, metavar="SHARE",
+                     help="share of the constructed points left anywhere on one line or circle, as human "
+                          "problems place some (d = on_circle d a b); default 0")
     gen.add_argument("--resume", action="store_true", help="carry on the run in FOLDER, skipping finished shards")
     gen.add_argument("--executor", choices=["local", "ray"], default="local",
                      help="local processes (default) or a Ray cluster ($RAY_ADDRESS, else a local instance)")
@@ -330,7 +333,9 @@ def _cmd_generate(args) -> int:
             raise GeoError(f"{flag} must be at least {low}, got {value}")
     if args.max_steps < args.min_steps:
         raise GeoError(f"--max-steps ({args.max_steps}) is below --min-steps ({args.min_steps})")
-    settings = Settings(seed=args.seed, min_steps=args.min_steps, max_steps=args.max_steps)
+    if not 0 <= args.semi_free <= 1:
+        raise GeoError(f"--semi-free must be a share in [0, 1], got {args.semi_free}")
+    settings = Settings(seed=args.seed, min_steps=args.min_steps, max_steps=args.max_steps, semi_free=args.semi_free)
     t0 = time.perf_counter()
     try:
         totals = generate(args.out, args.figures, settings, args.shard_size, args.workers, args.resume,

@@ -87,6 +87,7 @@ class Settings:
     max_plain: int = 8  # examples without auxiliary points kept per figure (longest proofs first)
     max_loose: int = 16  # examples whose auxiliary points DD + AR can do without, per figure (fewest first)
     min_proof: int = 2  # steps a proof must have (a one-step consequence of a premise teaches little)
+    semi_free: float = 0.0  # share of steps that put the point anywhere on one locus (random_clause)
 
 
 @dataclass
@@ -128,9 +129,15 @@ def _call(rng: np.random.Generator, name: str, new: str, points: list[str]) -> s
     return " ".join([name, *(binding[a] for a in c.args)])
 
 
-def random_clause(rng: np.random.Generator, new: str, points: list[str]) -> str | None:
+def random_clause(rng: np.random.Generator, new: str, points: list[str], semi_free: float = 0.0) -> str | None:
     """One random construction of point ``new`` over ``points``, as a clause (or None when the
-    draw needs more points than there are)."""
+    draw needs more points than there are).  With ``semi_free`` that share of the points are
+    left with one degree of freedom, anywhere on one locus (``d = on_circle d a b``), as human
+    problems place 13% of theirs and the draws without it never do; 0 leaves the random stream
+    exactly as before (no draw is spent on it)."""
+    if semi_free and rng.random() < semi_free:
+        a = _call(rng, _weighted(rng, LOCUS_STEPS), new, points)
+        return None if a is None else f"{new} = {a}"
     if rng.random() < LOCUS_PAIR:
         first, second = _weighted(rng, LOCUS_STEPS), _weighted(rng, LOCUS_STEPS)
         a, b = _call(rng, first, new, points), _call(rng, second, new, points)
@@ -149,7 +156,7 @@ def random_figure(rng: np.random.Generator, settings: Settings, seed: int) -> Di
     names = point_names(len(pts) + steps)
     for new in names[len(pts):]:
         for _ in range(STEP_TRIES):
-            clause = random_clause(rng, new, list(d.points))
+            clause = random_clause(rng, new, list(d.points), settings.semi_free)
             if clause is None:
                 continue
             try:
@@ -355,6 +362,8 @@ def generate(
     if saved is not None and not resume:
         raise GenerateError(f"{out} already holds a run: pass --resume to carry it on, or choose another folder")
     wanted = {**asdict(settings), "figures": figures, "shard_size": shard_size, "version": VERSION}
+    if saved is not None:  # a run recorded before a setting existed ran with its default
+        saved = {**asdict(Settings()), **saved}
     if saved is not None and saved != wanted:
         changed = sorted(k for k in wanted if saved.get(k) != wanted[k])
         raise GenerateError(f"{out} holds a run with other settings ({', '.join(changed)}): "

@@ -56,6 +56,30 @@ def test_a_figure_is_drawn_the_same_way_every_time():
     assert made and [x.record() for x in first] == [x.record() for x in again]
 
 
+def test_the_recipes_random_stream_is_unchanged_by_later_settings():
+    # figure 3 of a seed-7 run as the generator drew it before semi_free existed: a new setting
+    # left at its default must not spend a draw, or every published data set's recipe changes
+    (x, *_), _ = figure_examples(Settings(seed=7), 3)
+    assert x.problem == ("a b c d = trapezoid a b c d; e = on_bline e d a, on_circum e d c b; f = circle f e d a; "
+                         "g = parallelogram d c a g; h = midpoint h d e; i = foot i d e f; "
+                         "j = intersection_lc j f g e; k = foot k h f j")
+
+
+def test_semi_free_points_lie_anywhere_on_one_locus_and_their_examples_replay():
+    from geosolver.generate import LOCUS_STEPS
+
+    single, with_aux = 0, []
+    for figure in range(12):
+        examples, _ = figure_examples(Settings(seed=7, semi_free=0.3), figure)
+        for x in examples:
+            calls = [c.split(" = ", 1)[1] for c in x.problem.split("; ")[1:]]
+            single += sum("," not in c and c.split()[0] in LOCUS_STEPS for c in calls)
+            with_aux += [x.record()] if x.aux else []
+    assert single and with_aux
+    for x in with_aux[:3]:
+        assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved", _with_aux(x)
+
+
 def test_a_run_writes_shards_resumes_and_refuses_other_settings(tmp_path):
     out = tmp_path / "synth"
     s = Settings(seed=1, max_steps=5)
@@ -72,6 +96,14 @@ def test_a_run_writes_shards_resumes_and_refuses_other_settings(tmp_path):
     assert generate(out, 6, s, shard_size=3, resume=True, progress=False)["shards"] == 0
     with pytest.raises(GenerateError, match="other settings"):
         generate(out, 6, Settings(seed=2, max_steps=5), shard_size=3, resume=True, progress=False)
+    with pytest.raises(GenerateError, match=r"other settings \(semi_free\)"):
+        generate(out, 6, Settings(seed=1, max_steps=5, semi_free=0.5), shard_size=3, resume=True, progress=False)
+    # a run recorded before a setting existed resumes: it ran with the setting's default
+    lines = (out / "progress.jsonl").read_text().splitlines()
+    first = json.loads(lines[0])
+    del first["settings"]["semi_free"]
+    (out / "progress.jsonl").write_text("\n".join([json.dumps(first), *lines[1:]]) + "\n")
+    assert generate(out, 6, s, shard_size=3, resume=True, progress=False)["shards"] == 0
     # a shard lost before it was recorded is made again, with the same examples
     (out / "shard-00001.jsonl").unlink()
     lines = (out / "progress.jsonl").read_text().splitlines()
@@ -88,7 +120,8 @@ def test_every_auxiliary_example_of_a_run_replays(tmp_path):
         assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved", _with_aux(x)
 
 
-@pytest.mark.parametrize("args", [["--figures", "0"], ["--workers", "0"], ["--min-steps", "4", "--max-steps", "2"]])
+@pytest.mark.parametrize("args", [["--figures", "0"], ["--workers", "0"], ["--min-steps", "4", "--max-steps", "2"],
+                                  ["--semi-free", "1.5"]])
 def test_bad_options_exit_2(tmp_path, args, capsys):
     assert main(["generate", str(tmp_path / "x"), *args]) == 2
     assert "error" in capsys.readouterr().err
