@@ -421,6 +421,11 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
     """Prove every goal of ``problem`` by Wu's method on the figure ``coords`` within ``seconds``:
     each strategy in turn, the first proof found returned, else the last strategy's outcome."""
     t0 = time.perf_counter()
+    # imported before any alarm is armed: an alarm inside sympy's first import (about a second)
+    # leaves it half-imported for the rest of the process, and every later proof fails
+    import sympy.polys.domains  # noqa: F401
+    import sympy.polys.rings  # noqa: F401
+
     got = None
     for reduce_by, drop_roots, share in STRATEGIES:
         left = t0 + seconds - time.perf_counter()

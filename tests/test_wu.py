@@ -177,3 +177,29 @@ def test_a_dropped_interrupt_is_raised_again():
     assert dropped == 1
     assert time.perf_counter() - t0 < 2
     time.sleep(0.1)  # and no alarm is left to fire after the context has exited
+
+
+def test_a_budget_spent_in_sympys_first_import_leaves_later_proofs_working():
+    """Found in a bench run: the alarm fired inside sympy's first import (about a second, in
+    Wu's last 2 s of a 20 s budget), sympy stayed half-imported, and the next proof in the
+    process failed with "module 'sympy' has no attribute 'polys'".  A fresh interpreter, where
+    sympy is not imported yet."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from geosolver.language import parse_problem\n"
+        "from geosolver.diagram import build_diagram\n"
+        "from geosolver.wu import prove\n"
+        "assert 'sympy' not in sys.modules\n"
+        "p = parse_problem('a b c = triangle a b c; d = midpoint d a b; e = midpoint e a c ? para d e b c')\n"
+        "d = build_diagram(p, 0)\n"
+        "for budget in (0.01, 0.05, 0.1):\n"
+        "    prove(p, d.coords(), budget)\n"
+        "print(prove(p, d.coords(), 30).status)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=Path(geosolver.__file__).resolve().parents[1])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "proved"
