@@ -423,7 +423,7 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
     t0 = time.perf_counter()
     # imported before any alarm is armed: an alarm inside sympy's first import (about a second)
     # leaves it half-imported for the rest of the process, and every later proof fails
-    import sympy.polys.domains  # noqa: F401
+    import sympy.polys.domains
     import sympy.polys.rings  # noqa: F401
 
     got = None

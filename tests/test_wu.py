@@ -199,7 +199,7 @@ def test_a_budget_spent_in_sympys_first_import_leaves_later_proofs_working():
         "    prove(p, d.coords(), budget)\n"
         "print(prove(p, d.coords(), 30).status)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+    out = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=120,
                          cwd=Path(geosolver.__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "proved"
