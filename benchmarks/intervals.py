@@ -2,6 +2,7 @@
 bootstrap interval over the problems.
 
     python benchmarks/intervals.py SEARCH.jsonl FULL.jsonl [--aux-only] [--samples 2000]
+        [--problems FILE --goal PRED | --written FORM[,FORM...]]
 
 Both files are ``geosolver bench`` records of one problem set.  The problems both runs
 prove (with ``--aux-only``: both with auxiliary points, as the ablation's medians are
@@ -11,7 +12,9 @@ repeat); each time the ratio median(first) / median(second) is taken, and the 5t
 interval is wide (``benchmarks/ABLATION.md``): it says how much of a difference between
 two models' medians the problems alone can make.  Also printed: the geometric mean of
 each run's candidates over every problem of the second file, an unproved one counted
-as ``--unsolved`` candidates.
+as ``--unsolved`` candidates.  With ``--problems`` (the problem file of the records), only
+the problems whose goal is ``--goal`` (``cong``), or that write a clause of one of the
+``--written`` forms (``on_line,on_line``: see ``clause_forms.py``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from clause_forms import LINE_PAIRS, form
+
 from geosolver.bench import read_records
+from geosolver.language import load_problems
 
 
 def records(path: Path) -> dict[str, dict]:
@@ -67,8 +73,20 @@ def main() -> None:
     p.add_argument("--aux-only", action="store_true", help="only problems both prove with auxiliary points")
     p.add_argument("--samples", type=int, default=2000)
     p.add_argument("--unsolved", type=int, default=2000, help="candidates counted for an unproved problem")
+    p.add_argument("--problems", type=Path, help="the records' problem file, for --goal and --written")
+    p.add_argument("--goal", help="only the problems whose goal is this predicate")
+    p.add_argument("--written", help="only the problems with a clause of one of these forms (comma-separated "
+                                     "with ;, e.g. 'on_line,on_line;on_line,on_pline'; 'line-pairs' for all two-line-loci forms)")
     args = p.parse_args()
     first, second = records(args.first), records(args.second)
+    if args.goal or args.written:
+        if args.problems is None:
+            raise SystemExit("--goal and --written need --problems")
+        forms = LINE_PAIRS if args.written == "line-pairs" else set((args.written or "").split(";")) - {""}
+        keep = {prob.name for prob in load_problems(str(args.problems))
+                if (not args.goal or any(g.statement.pred == args.goal for g in prob.goals))
+                and (not forms or any(form(c.text) in forms for c in prob.clauses))}
+        second = {n: r for n, r in second.items() if n in keep}
     pairs = paired(first, second, args.aux_only)
     if not pairs:
         raise SystemExit("no problem is proved in both files")
