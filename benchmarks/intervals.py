@@ -2,7 +2,7 @@
 bootstrap interval over the problems.
 
     python benchmarks/intervals.py SEARCH.jsonl FULL.jsonl [--aux-only] [--samples 2000]
-        [--problems FILE --goal PRED | --written FORM[,FORM...]]
+        [--problems FILE --goal PRED | --written 'FORM;FORM...' | --written line-pairs]
 
 Both files are ``geosolver bench`` records of one problem set.  The problems both runs
 prove (with ``--aux-only``: both with auxiliary points, as the ablation's medians are
@@ -75,8 +75,9 @@ def main() -> None:
     p.add_argument("--unsolved", type=int, default=2000, help="candidates counted for an unproved problem")
     p.add_argument("--problems", type=Path, help="the records' problem file, for --goal and --written")
     p.add_argument("--goal", help="only the problems whose goal is this predicate")
-    p.add_argument("--written", help="only the problems with a clause of one of these forms (comma-separated "
-                                     "with ;, e.g. 'on_line,on_line;on_line,on_pline'; 'line-pairs' for all two-line-loci forms)")
+    p.add_argument("--written", help="only the problems with a clause of one of these forms, separated by ';' (a form is "
+                                     "its constructions joined by ',': 'on_line,on_line;on_line,on_pline'), or "
+                                     "'line-pairs' for every two-line-loci form")
     args = p.parse_args()
     first, second = records(args.first), records(args.second)
     if args.goal or args.written:
