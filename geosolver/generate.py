@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ddar.status import SATURATED, SOLVED
 from geosolver.diagram import Diagram, build_diagram, extend_diagram
 from geosolver.engine_input import engine_input
 from geosolver.errors import GeoError
@@ -247,7 +248,7 @@ def _provable_alone(d: Diagram, keep: list[int], facts: list, names: list[str], 
     ids = {n: i for i, n in enumerate(e.names)}
     goals = [Fact.make(f.pred, [ids[names[i]] for i in f.args], f.value) for f in facts]
     engine = new_engine(e)
-    if engine.saturate(goals, Limits(seconds=seconds)).status not in ("solved", "saturated"):
+    if engine.saturate(goals, Limits(seconds=seconds)).status not in (SOLVED, SATURATED):
         return [None] * len(goals)
     return [engine.is_proved(g) for g in goals]
 
