@@ -3,6 +3,7 @@ example per problem.
 
     geosolver generate /tmp/synth-test --figures 3000 --seed 1 --shard-size 200 --workers 2
     python benchmarks/heldout_accuracy.py /tmp/synth-test geosolver/neural/weights/proposer.safetensors runs/X/model.safetensors
+    python benchmarks/heldout_accuracy.py data/synth-v1 --holdout 0.02 --loci-share 1 MODELS...
 
 The held-out split of ``geosolver train`` is 2% of the training data's problems,
 and its essential examples come from few problems (one problem gives many goals;
@@ -10,7 +11,12 @@ synth-v2's 12,333 essential examples come from 866 problems), so its accuracy
 swings from one evaluation to the next.  Here every example is an essential one
 of a different problem of a separate ``generate`` run (another seed), and every
 model is measured on the same examples with ``evaluate`` (the model writes the
-clause's head itself, as in training).
+clause's head itself, as in training).  ``--holdout F`` takes only the problems that
+``geosolver train`` holds out at F (for a data set the models trained on); ``--loci-share S``
+spells that share of each problem's named line intersections as their two loci, as the
+training setting ``loci_share`` does, and keeps only the examples it respells: whether a model
+reads the human spelling of the same figures (few essential examples name an intersection:
+``--any-aux`` takes any example with auxiliary clauses).
 """
 
 from __future__ import annotations
@@ -25,22 +31,26 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geosolver.neural.model import load
-from geosolver.neural.tokenizer import Tokenizer
+from geosolver.neural.tokenizer import Tokenizer, loci_text
 from geosolver.neural.train import (
     DataSet,
     TrainConfig,
     evaluate,
     example_row,
+    held_out,
     read_examples,
 )
 
 
-def one_per_problem(folder: Path, tok: Tokenizer, context: int, count: int) -> DataSet:
+def one_per_problem(folder: Path, tok: Tokenizer, context: int, count: int, holdout: float = 1.0,
+                    loci_share: float = 0.0, essential: bool = True) -> DataSet:
     rows, seen = [], set()
     for x in read_examples(str(folder)):
-        if not x.get("essential") or not x["aux"] or x["problem"] in seen:
+        if (essential and not x.get("essential")) or not x["aux"] or x["problem"] in seen or not held_out(x["problem"], holdout):
             continue
-        row = example_row(x, tok, context)
+        if loci_share > 0 and loci_text(x["problem"], loci_share) == x["problem"]:
+            continue  # nothing to respell
+        row = example_row(x, tok, context, loci_share)
         if row is not None:
             seen.add(x["problem"])
             rows.append(row)
@@ -55,6 +65,9 @@ def main() -> None:
     p.add_argument("data", type=Path, help="a folder of `geosolver generate` that no model trained on")
     p.add_argument("models", nargs="+", help="model.safetensors files (their json beside them)")
     p.add_argument("--examples", type=int, default=400)
+    p.add_argument("--holdout", type=float, default=1.0, help="only the problems `geosolver train` holds out at this share")
+    p.add_argument("--loci-share", type=float, default=0.0, help="spell this share of line intersections as loci")
+    p.add_argument("--any-aux", action="store_true", help="examples with auxiliary clauses, essential or not")
     args = p.parse_args()
     import torch
 
@@ -63,9 +76,11 @@ def main() -> None:
     models = {path: load(path) for path in args.models}
     # every model on the same examples: those that fit the smallest context
     context = min(m.config.context for m in models.values())
-    data = one_per_problem(args.data, tok, context, args.examples)
+    data = one_per_problem(args.data, tok, context, args.examples, args.holdout, args.loci_share, not args.any_aux)
     cfg = TrainConfig(data=[str(args.data)], out="", eval_examples=len(data.seqs))
-    print(f"{len(data.seqs)} essential examples, one per problem, from {args.data}")
+    kind = "examples with auxiliary clauses" if args.any_aux else "essential examples"
+    print(f"{len(data.seqs)} {kind}, one per problem, from {args.data}"
+          f" (held out at {args.holdout}; line intersections as loci: {args.loci_share})")
     print("| model | held-out loss | top-1 | top-8 |\n|---|---|---|---|")
     for path, model in models.items():
         got = evaluate(model, data, cfg, tok)
