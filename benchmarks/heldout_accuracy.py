@@ -3,7 +3,7 @@ example per problem.
 
     geosolver generate /tmp/synth-test --figures 3000 --seed 1 --shard-size 200 --workers 2
     python benchmarks/heldout_accuracy.py /tmp/synth-test geosolver/neural/weights/proposer.safetensors runs/X/model.safetensors
-    python benchmarks/heldout_accuracy.py data/synth-v1 --holdout 0.02 --loci-share 1 MODELS...
+    python benchmarks/heldout_accuracy.py /tmp/synth-test --any-aux --loci-share 1 MODELS...
 
 The held-out split of ``geosolver train`` is 2% of the training data's problems,
 and its essential examples come from few problems (one problem gives many goals;

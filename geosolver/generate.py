@@ -192,7 +192,6 @@ def figure_theorems(d: Diagram, settings: Settings, figure: int = 0) -> list[Exa
     constructions (module docstring).  Empty if the figure does not saturate in time."""
     from ddar.engine import Limits
     from ddar.proof import needed_facts
-    from ddar.status import SATURATED
     from geosolver.solve import new_engine
 
     e = engine_input(d)
