@@ -14,14 +14,53 @@ from __future__ import annotations
 
 import math
 import re
+from functools import reduce
+from operator import or_
 from typing import Any, Callable
 
 from ddar.facts import Fact
 from ddar.polys import RADICALS, NoPolynomial, coordinate_name, fact_polys
 
-Monomial = tuple  # ((variable, exponent), ...) sorted by variable
 _ZERO = 1e-10  # as in geosolver/wu.py: |p| below this times the sum of its terms' sizes vanishes
 _MAX_TERMS = 400_000
+
+# A monomial is one int: each variable's exponent in a field of _BITS bits (its slot), so that the
+# product of two monomials is the sum of their ints -- several times faster than merging
+# (variable, exponent) pairs, and the checker multiplies millions of them on an IMO problem.
+# Exponents stay below _GUARD; a product whose field reaches it has overflowed, and is refused.
+_BITS = 16
+_MASK = (1 << _BITS) - 1
+_GUARD = 1 << (_BITS - 1)
+_SHIFT: dict[str, int] = {}  # variable -> its field's shift, fields allotted in order of first use
+_GUARDS = [0]  # the guard bit of every field allotted so far
+
+
+def _shift(v: str) -> int:
+    s = _SHIFT.get(v)
+    if s is None:  # the guard first: a field is never in use without it, even if interrupted here
+        s = _BITS * len(_SHIFT)
+        _GUARDS[0] |= _GUARD << s
+        _SHIFT[v] = s
+    return s
+
+
+def _fields(m: int):
+    """The (variable, exponent) pairs of a monomial."""
+    for v, s in _SHIFT.items():  # in the order of their shifts
+        if not m >> s:
+            return
+        e = (m >> s) & _MASK
+        if e:
+            yield v, e
+
+
+def _monomial(exponents: dict[str, int]) -> int:
+    m = 0
+    for v, e in exponents.items():
+        if not 0 <= e < _GUARD:
+            raise ValueError(f"exponent {e} of {v} out of range")
+        m += e << _shift(v)
+    return m
 
 
 class Poly:
@@ -33,12 +72,19 @@ class Poly:
         self.t = {m: c for m, c in (terms or {}).items() if c}
 
     @staticmethod
+    def _made(terms: dict) -> Poly:
+        """A polynomial of terms known to have no zero coefficient (not filtered again)."""
+        p = Poly.__new__(Poly)
+        p.t = terms
+        return p
+
+    @staticmethod
     def of(value: Any) -> Poly:
-        return value if isinstance(value, Poly) else Poly({(): int(value)})
+        return value if isinstance(value, Poly) else Poly({0: int(value)})
 
     @staticmethod
     def var(name: str) -> Poly:
-        return Poly({((name, 1),): 1})
+        return Poly({1 << _shift(name): 1})
 
     def __bool__(self) -> bool:
         return bool(self.t)
@@ -46,33 +92,49 @@ class Poly:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Poly) and self.t == other.t
 
-    def __add__(self, other: Any) -> Poly:
+    def _plus(self, other: Any, sign: int) -> Poly:
         out = dict(self.t)
+        get = out.get
         for m, c in Poly.of(other).t.items():
-            out[m] = out.get(m, 0) + c
+            out[m] = get(m, 0) + sign * c
         return Poly(out)
+
+    def __add__(self, other: Any) -> Poly:
+        return self._plus(other, 1)
 
     __radd__ = __add__
 
     def __neg__(self) -> Poly:
-        return Poly({m: -c for m, c in self.t.items()})
+        return Poly._made({m: -c for m, c in self.t.items()})
 
     def __sub__(self, other: Any) -> Poly:
-        return self + (-Poly.of(other))
+        return self._plus(other, -1)
 
     def __rsub__(self, other: Any) -> Poly:
         return Poly.of(other) - self
 
     def __mul__(self, other: Any) -> Poly:
-        other = Poly.of(other)
+        a, b = self.t, Poly.of(other).t
+        if len(a) < len(b):
+            a, b = b, a
         out: dict = {}
-        for m1, c1 in self.t.items():
-            for m2, c2 in other.t.items():
-                m = _mul_monomials(m1, m2)
-                out[m] = out.get(m, 0) + c1 * c2
+        get = out.get
+        for m2, c2 in b.items():
+            for m1, c1 in a.items():
+                m = m1 + m2
+                out[m] = get(m, 0) + c1 * c2
         if len(out) > _MAX_TERMS:
             raise ValueError(f"a polynomial of {len(out)} terms")
+        if reduce(or_, out, 0) & _GUARDS[0]:
+            raise ValueError("an exponent out of range")
         return Poly(out)
+
+    def _times_monomial(self, m: int) -> Poly:
+        """self times the monomial ``m`` (every exponent of which is below _GUARD)."""
+        out = {k + m: c for k, c in self.t.items()}
+        if reduce(or_, out, 0) & _GUARDS[0]:
+            raise ValueError("an exponent out of range")
+        return Poly._made(out)
 
     __rmul__ = __mul__
 
@@ -83,23 +145,26 @@ class Poly:
         return out
 
     def degree(self, v: str) -> int:
-        return max((dict(m).get(v, 0) for m in self.t), default=0)
+        s = _shift(v)
+        return max(((m >> s) & _MASK for m in self.t), default=0)
 
     def coeff(self, v: str, k: int) -> Poly:
         """The coefficient of v**k, a polynomial free of v."""
-        return Poly({tuple(p for p in m if p[0] != v): c for m, c in self.t.items() if dict(m).get(v, 0) == k})
+        s = _shift(v)
+        return Poly._made({m - (k << s): c for m, c in self.t.items() if (m >> s) & _MASK == k})
 
     def variables(self) -> set[str]:
-        return {v for m in self.t for v, _ in m}
+        return {v for m in self.t for v, _ in _fields(m)}
 
     def prem(self, g: Poly, v: str) -> Poly:
         """lc(g)**(deg f - deg g + 1) * f reduced modulo g in v (the pseudo-remainder)."""
-        dg = g.degree(v)
+        s, dg = _shift(v), g.degree(v)
         lc = g.coeff(v, dg)
-        r, e = self, self.degree(v) - dg + 1
-        while r and r.degree(v) >= dg:
+        r, dr = self, self.degree(v)
+        e = dr - dg + 1
+        while r and dr >= dg:
+            r = r * lc - (r.coeff(v, dr) * g)._times_monomial((dr - dg) << s)
             dr = r.degree(v)
-            r = r * lc - r.coeff(v, dr) * g * Poly.var(v) ** (dr - dg)
             e -= 1
         return r * lc ** max(e, 0)
 
@@ -111,23 +176,12 @@ class Poly:
 
     def value(self, at: dict[str, float]) -> tuple[float, float]:
         """The value at ``at`` and the sum of the terms' magnitudes."""
-        terms = [c * math.prod(at[v] ** e for v, e in m) for m, c in self.t.items()]
+        terms = [c * math.prod(at[v] ** e for v, e in _fields(m)) for m, c in self.t.items()]
         return math.fsum(terms), math.fsum(map(abs, terms))
 
     def vanishes(self, at: dict[str, float]) -> bool:
         value, scale = self.value(at)
         return abs(value) <= _ZERO * max(scale, 1e-300)
-
-
-def _mul_monomials(a: Monomial, b: Monomial) -> Monomial:
-    if not a:
-        return b
-    if not b:
-        return a
-    d = dict(a)
-    for v, e in b:
-        d[v] = d.get(v, 0) + e
-    return tuple(sorted(d.items()))
 
 
 _TERM_RE = re.compile(r"\s*([+-])?\s*([^+-]+)")
@@ -153,7 +207,7 @@ def parse_poly(text: str, variables: set[str]) -> Poly:
                 mono[base] = mono.get(base, 0) + (int(exp) if exp else 1)
             else:
                 raise ValueError(f"unknown variable or number {base!r} in a polynomial")
-        out = out + Poly({tuple(sorted(mono.items())): coef})
+        out = out + Poly({_monomial(mono): coef})
         pos = m.end()
     return out
 

@@ -185,7 +185,7 @@ class WuProver:
 
     def _check(self, *polys) -> None:
         if time.perf_counter() > self.deadline:
-            raise OverBudget("out of time")
+            raise error("out of time")
         for p in polys:
             if len(p) > MAX_TERMS:
                 raise OverBudget(f"a polynomial of {len(p)} terms")
@@ -383,8 +383,8 @@ ALARM_RETRY = 0.05  # seconds after an OverBudget before it is raised again, if 
 
 
 @contextmanager
-def _interrupt_at(seconds: float):
-    """Raise OverBudget inside a long polynomial operation once ``seconds`` have passed (main
+def interrupt_at(seconds: float, error: type[BaseException] = OverBudget):
+    """Raise ``error`` inside a long polynomial operation once ``seconds`` have passed (main
     thread only: elsewhere the deadline is checked between operations)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
@@ -397,7 +397,7 @@ def _interrupt_at(seconds: float):
             # Python drops an exception raised while a gc callback or __del__ runs: the timer is
             # re-armed first, so a dropped OverBudget is raised again moments later
             signal.setitimer(signal.ITIMER_REAL, ALARM_RETRY)
-            raise OverBudget("out of time")
+            raise error("out of time")
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
@@ -434,7 +434,7 @@ def prove(problem: Problem, coords: dict[str, tuple[float, float]], seconds: flo
             break
         start = time.perf_counter()
         try:
-            with _interrupt_at(budget):
+            with interrupt_at(budget):
                 got = _prove(problem, coords, start, budget, reduce_by, drop_roots)
         except (OverBudget, MemoryError) as e:
             got = WuResult("timeout", 0.0, str(e) or "out of memory")

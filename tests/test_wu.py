@@ -5,6 +5,7 @@ refused."""
 from __future__ import annotations
 
 import copy
+import importlib
 import random
 import time
 from pathlib import Path
@@ -19,7 +20,7 @@ from geosolver.diagram import build_diagram
 from geosolver.language import Goal, load_problems
 from geosolver.statement import Statement
 from geosolver.verify import check_saved
-from geosolver.wu import OverBudget, _interrupt_at, prove
+from geosolver.wu import OverBudget, interrupt_at, prove
 
 CLASSICS = Path(__file__).resolve().parents[1] / "problems" / "classics.txt"
 
@@ -166,7 +167,7 @@ def test_a_dropped_interrupt_is_raised_again():
     must come back, not leave a long polynomial operation running past the budget."""
     dropped = 0
     t0 = time.perf_counter()
-    with pytest.raises(OverBudget), _interrupt_at(0.01):
+    with pytest.raises(OverBudget), interrupt_at(0.01):
         try:
             while time.perf_counter() - t0 < 5:
                 pass
@@ -203,3 +204,32 @@ def test_a_budget_spent_in_sympys_first_import_leaves_later_proofs_working():
                          cwd=Path(geosolver.__file__).resolve().parents[1])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "proved"
+
+
+def test_an_exponent_past_the_checkers_range_is_refused_not_wrapped():
+    """The checker packs a monomial's exponents into fields of one int: an exponent that would
+    spill into the next variable's field must be an error, never another monomial."""
+    variables = {"a", "b"}
+    with pytest.raises(ValueError, match="out of range"):
+        parse_poly("a^40000", variables)
+    big = parse_poly("a^20000*b", variables)
+    with pytest.raises(ValueError, match="out of range"):
+        big * big
+    assert (big * parse_poly("a^10000", variables)) == parse_poly("a^30000*b", variables)
+
+
+def test_an_algebraic_proof_whose_check_outlasts_the_budget_is_not_given(monkeypatch):
+    """The check of Wu's proof is part of the budget (it was not: a 60 s search could end at 66 s
+    with a proof); a proof not checked in time is a timeout, not an error and not a proof."""
+    solve_module = importlib.import_module("geosolver.solve")
+
+    def slow_check(*args, **kwargs):
+        t = time.perf_counter()
+        while time.perf_counter() - t < 10:
+            pass
+
+    monkeypatch.setattr(solve_module, "attach_proof", slow_check)
+    t0 = time.perf_counter()
+    r = geosolver.solve(CLASSICS, name="orthocenter", mode="algebra", timeout=3)
+    assert r.status == "timeout" and r.proof is None and "checking it did not end" in r.error
+    assert time.perf_counter() - t0 < 5
