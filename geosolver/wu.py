@@ -185,7 +185,7 @@ class WuProver:
 
     def _check(self, *polys) -> None:
         if time.perf_counter() > self.deadline:
-            raise error("out of time")
+            raise OverBudget("out of time")
         for p in polys:
             if len(p) > MAX_TERMS:
                 raise OverBudget(f"a polynomial of {len(p)} terms")

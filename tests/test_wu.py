@@ -233,3 +233,19 @@ def test_an_algebraic_proof_whose_check_outlasts_the_budget_is_not_given(monkeyp
     r = geosolver.solve(CLASSICS, name="orthocenter", mode="algebra", timeout=3)
     assert r.status == "timeout" and r.proof is None and "checking it did not end" in r.error
     assert time.perf_counter() - t0 < 5
+
+
+def test_off_the_main_thread_the_deadline_between_operations_is_a_timeout():
+    """No alarm off the main thread (a bench worker's thread, say): the prover checks its deadline
+    between polynomial operations, and running out there is a timeout like any other."""
+    import threading
+
+    problem = load_problems(CLASSICS, "butterfly")[0]
+    coords = build_diagram(problem, 0).coords()
+    assert prove(problem, coords, 30).status == "proved"  # sympy imported: the budgets below go to the proof
+    out = []
+    for budget in (0.01, 0.03):
+        thread = threading.Thread(target=lambda b=budget: out.append(prove(problem, coords, b)))
+        thread.start()
+        thread.join()
+    assert [r.status for r in out] == ["timeout", "timeout"], out
