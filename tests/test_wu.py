@@ -249,3 +249,28 @@ def test_off_the_main_thread_the_deadline_between_operations_is_a_timeout():
         thread.start()
         thread.join()
     assert [r.status for r in out] == ["timeout", "timeout"], out
+
+
+def test_flints_pseudo_remainder_is_sympys():
+    """The goal is reduced in FLINT (``fast_prem``): the same pseudo-remainder sympy's ``prem``
+    makes, for leading degrees up to 4 (the leading coefficient is a derivative over d!)."""
+    from flint import fmpz_mpoly_ctx
+    from sympy.polys.domains import ZZ
+    from sympy.polys.rings import ring
+
+    from geosolver.wu import fast_prem
+
+    _, *gens = ring("a,b,c", ZZ)
+    ctx = fmpz_mpoly_ctx.get(("a", "b", "c"), "lex")
+    rng = random.Random(2)
+    tried = 0
+    for _ in range(80):
+        f, g = (sum(rng.randint(-4, 4) * gens[0] ** rng.randint(0, 4) * gens[1] ** rng.randint(0, 3)
+                    * gens[2] ** rng.randint(0, 2) for _ in range(5)) for _ in range(2))
+        v = rng.randrange(3)
+        if not g or g.degree(gens[v]) < 1:
+            continue
+        tried += 1
+        as_flint = {m: int(c) for m, c in f.prem(g, gens[v]).items()}
+        assert fast_prem(ctx.from_dict(dict(f)), ctx.from_dict(dict(g)), v) == ctx.from_dict(as_flint)
+    assert tried > 40
