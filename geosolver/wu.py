@@ -20,7 +20,7 @@ that made the triangular set, and the conditions) is re-verified by
 
 Polynomials are sympy's sparse integer polynomials; reducing one by the
 triangular set (the goal's reduction: nearly all of the method's time) is done
-in FLINT's (python-flint's ``fmpz_mpoly``, 18-28x faster on IMO problems), the
+in FLINT's (python-flint's ``fmpz_mpoly``; 4-28x faster on IMO problems), the
 same pseudo-remainders as sympy's.  The method stops at its deadline (between
 operations) or when a polynomial outgrows ``MAX_TERMS``.
 """
