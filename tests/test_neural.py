@@ -96,6 +96,26 @@ def test_malformed_or_impossible_proposals_are_rejected_never_used():
     assert "already exist" in reasons and "same line" in reasons
 
 
+def test_a_state_asked_again_gets_a_wider_beam():
+    """The search asks again for a state in its next round, for more: the same beam would only give
+    what was tried, so it doubles (up to WIDEST); a new state starts at BEAM; never more than asked."""
+    widths = []
+
+    class Recording(_Scripted):
+        def propose(self, prompt, k, ends, max_len=32):
+            widths.append(k)
+            return super().propose(prompt, k, ends, max_len)
+
+    proposer = NeuralProposer(Recording(["midpoint e a c"]))
+    first = ProposalState(build_diagram(parse_problem("p q r = triangle p q r; m = midpoint m p q ? para m r q r"), 0, want_goal=False))
+    other = ProposalState(build_diagram(parse_problem("p q r = triangle p q r; m = midpoint m q r ? para m p q r"), 0, want_goal=False))
+    for _ in range(4):
+        assert [c.clause for c in proposer.propose(first, 4000)] == ["x = midpoint x p r"]
+    proposer.propose(other, 4000)
+    proposer.propose(other, 100)
+    assert widths == [256, 512, 1024, 1024, 256, 100]
+
+
 def test_the_model_ranks_others_candidates_by_its_likelihood():
     problem = parse_problem("a b c = triangle a b c ? cong a b a c")
     d = build_diagram(problem, 0, want_goal=False)

@@ -28,7 +28,8 @@ from geosolver.proposers import Candidate, ProposalState
 from geosolver.proposers.heuristic import fresh_name
 
 WEIGHTS = Path(__file__).parent / "weights" / "proposer.safetensors"
-BEAM = 256  # clauses the model proposes per state (its beam's width)
+BEAM = 256  # clauses the model proposes for a state the first time (its beam's width)
+WIDEST = 1024  # asked again for the same state (the search's next round), the beam doubles up to this
 MODEL_ENV = "GEOSOLVER_MODEL"  # weights to use instead of the shipped ones (`--model`; bench's processes inherit it)
 
 
@@ -82,7 +83,9 @@ def shipped_sha256(path: Path = WEIGHTS) -> tuple[str, str | None]:
 
 
 class NeuralProposer:
-    """Clauses from the model's beam search (at most ``beam`` per state)."""
+    """Clauses from the model's beam search: ``beam`` for a state, twice as many each time the same
+    state is asked again (the search widens its rounds so; the same beam would give nothing new),
+    up to ``WIDEST``."""
 
     def __init__(self, model, beam: int = BEAM):
         self.model = model
@@ -90,6 +93,7 @@ class NeuralProposer:
         self.tok = Tokenizer()
         self.ends = (self.tok.ids[";"], self.tok.eos)
         self.rejected: list[tuple[str, str]] = []  # (proposal, why): what the model said that was not used
+        self.asked: dict[tuple[int, ...], int] = {}  # prompt -> times asked
 
     def _prompt(self, problem) -> tuple[list[int], dict[str, str], str]:
         """The model's prompt (the problem in canonical names, then the head ``n =`` of the clause
@@ -105,7 +109,10 @@ class NeuralProposer:
         grid = 1e-7 * d.scale
         seen: set[tuple[int, int]] = set()
         out: list[Candidate] = []
-        for ids, logp in self.model.propose(prompt, min(k, self.beam), self.ends):
+        again = self.asked.get(tuple(prompt), 0)
+        self.asked[tuple(prompt)] = again + 1
+        width = min(k, max(self.beam, min(self.beam << again, WIDEST)))
+        for ids, logp in self.model.propose(prompt, width, self.ends):
             clause = self._to_problem(f"{new_canon} = {self.tok.decode(ids)}", back, new_canon, name)
             if clause is None:
                 continue
