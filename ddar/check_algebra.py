@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from functools import reduce
 from operator import or_
 from typing import Any, Callable
@@ -33,6 +34,20 @@ _MASK = (1 << _BITS) - 1
 _GUARD = 1 << (_BITS - 1)
 _SHIFT: dict[str, int] = {}  # variable -> its field's shift, fields allotted in order of first use
 _GUARDS = [0]  # the guard bit of every field allotted so far
+
+
+@contextmanager
+def _own_fields():
+    """Fields allotted afresh while one certificate is checked (its polynomials die with it): in a
+    long-lived process the variables of earlier problems would hold the low fields and make every
+    monomial a longer int (measured: with 300 fields taken, a check 5x slower)."""
+    global _SHIFT, _GUARDS
+    saved = _SHIFT, _GUARDS
+    _SHIFT, _GUARDS = {}, [0]
+    try:
+        yield
+    finally:
+        _SHIFT, _GUARDS = saved
 
 
 def _shift(v: str) -> int:
@@ -345,6 +360,12 @@ def check_algebra(cert: Any, goal: Fact, names: list[str], figure: dict[str, tup
     """Every error in an algebraic step proving ``goal`` (empty: it checks)."""
     if not isinstance(cert, dict) or not isinstance(cert.get("triangular"), list):
         return ["certificate: must be {origin, unit, triangular, ...}"]
+    with _own_fields():
+        return _check(cert, goal, names, figure, premise_of)
+
+
+def _check(cert: dict, goal: Fact, names: list[str], figure: dict[str, tuple[float, float]],
+           premise_of: Callable[[Any], Fact | None]) -> list[str]:
     try:
         c = AlgebraChecker(cert, names, figure, premise_of)
         for k, entry in enumerate(cert["triangular"], start=1):
