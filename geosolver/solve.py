@@ -201,8 +201,8 @@ def solve(
 
 # of the time left for Wu's method, the share its proof's check keeps at least: the checker replays
 # the certificate in its own pure-Python arithmetic (ddar/check_algebra.py), while the prover reduces
-# the goal in FLINT; on the 11 IMO-AG-30 problems Wu's method proves the check took 0.1-14 times as
-# long as the proof, 11 s at most (2007 P4), and the proof 3.2 s at most (2016 P1)
+# the goal in FLINT; on the 11 IMO-AG-30 problems Wu's method proves the check took 0.04-11 times as
+# long as the proof, 11 s at most (2007 P4), and the proof 2.5 s at most (2016 P1)
 CHECK_SHARE = 0.5
 
 
