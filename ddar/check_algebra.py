@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from contextlib import contextmanager
 from functools import reduce
 from operator import or_
@@ -32,36 +33,48 @@ _MAX_TERMS = 400_000
 _BITS = 16
 _MASK = (1 << _BITS) - 1
 _GUARD = 1 << (_BITS - 1)
-_SHIFT: dict[str, int] = {}  # variable -> its field's shift, fields allotted in order of first use
-_GUARDS = [0]  # the guard bit of every field allotted so far
+
+
+class _Fields(threading.local):
+    """Each thread's allotment: variable -> its field's shift (in order of first use), and the
+    guard bit of every field allotted so far.  Per thread: two checks at once on two threads
+    must not share fields."""
+
+    def __init__(self):
+        self.shift: dict[str, int] = {}
+        self.guards = 0
+
+
+_FIELDS = _Fields()
 
 
 @contextmanager
 def _own_fields():
-    """Fields allotted afresh while one certificate is checked (its polynomials die with it): in a
-    long-lived process the variables of earlier problems would hold the low fields and make every
-    monomial a longer int (measured: with 300 fields taken, a check 5x slower)."""
-    global _SHIFT, _GUARDS
-    saved = _SHIFT, _GUARDS
-    _SHIFT, _GUARDS = {}, [0]
+    """Fields allotted afresh while one certificate is checked (its polynomials die with it; a Poly
+    made outside must not be used inside): in a long-lived process the variables of earlier
+    problems would hold the low fields and make every monomial a longer int (measured: with 300
+    fields taken, a check 5x slower)."""
+    saved = _FIELDS.shift, _FIELDS.guards
+    _FIELDS.shift, _FIELDS.guards = {}, 0
     try:
         yield
     finally:
-        _SHIFT, _GUARDS = saved
+        _FIELDS.shift, _FIELDS.guards = saved
 
 
 def _shift(v: str) -> int:
-    s = _SHIFT.get(v)
+    fields = _FIELDS
+    s = fields.shift.get(v)
     if s is None:  # the guard first: a field is never in use without it, even if interrupted here
-        s = _BITS * len(_SHIFT)
-        _GUARDS[0] |= _GUARD << s
-        _SHIFT[v] = s
+        s = _BITS * len(fields.shift)
+        fields.guards |= _GUARD << s
+        fields.shift[v] = s
     return s
 
 
 def _fields(m: int):
     """The (variable, exponent) pairs of a monomial."""
-    for v, s in _SHIFT.items():  # in the order of their shifts
+    for v, s in _FIELDS.shift.items():  # in the order of their shifts
         if not m >> s:
             return
         e = (m >> s) & _MASK
@@ -140,14 +153,14 @@ class Poly:
                 out[m] = get(m, 0) + c1 * c2
         if len(out) > _MAX_TERMS:
             raise ValueError(f"a polynomial of {len(out)} terms")
-        if reduce(or_, out, 0) & _GUARDS[0]:
+        if reduce(or_, out, 0) & _FIELDS.guards:
             raise ValueError("an exponent out of range")
         return Poly(out)
 
     def _times_monomial(self, m: int) -> Poly:
         """self times the monomial ``m`` (every exponent of which is below _GUARD)."""
         out = {k + m: c for k, c in self.t.items()}
-        if reduce(or_, out, 0) & _GUARDS[0]:
+        if reduce(or_, out, 0) & _FIELDS.guards:
             raise ValueError("an exponent out of range")
         return Poly._made(out)
 

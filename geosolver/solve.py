@@ -215,12 +215,13 @@ def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Re
                         timeout: float) -> Result:
     """``--mode algebra``: Wu's method on the figure's coordinates (geosolver/wu.py); its
     certificate becomes one proof step per goal, checked like any other proof, all within
-    ``timeout`` (a proof whose check does not end in time is not given: ``timeout``)."""
+    ``timeout`` (a proof whose check does not end in time is not given: ``timeout``; off the main
+    thread, where no alarm can stop the check, it runs to its end)."""
     from types import SimpleNamespace
 
     from ddar.engine import Reason
     from ddar.facts import Fact
-    from geosolver.wu import interrupt_at, prove
+    from geosolver.wu import prove
 
     left = max(timeout - (time.perf_counter() - t0), 0.01)
     got = prove(problem, d.coords(), (1 - CHECK_SHARE) * left)
@@ -245,24 +246,35 @@ def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Re
     for g in e.goals:
         proved[g] = Reason("algebra", tuple(hypotheses), certificate=cert)
     result.status = SOLVED
-    try:
-        with interrupt_at(max(timeout - (time.perf_counter() - t0), 0.01), CheckOutOfTime):
-            attach_proof(result, problem, d, e, SimpleNamespace(proved=proved))
-    except CheckOutOfTime:
-        if result.proof is None:  # (set only once the checker has accepted it)
-            result.status = TIMEOUT
-            result.error = "algebra: Wu's method found a proof, but checking it did not end within the budget"
+    attach_proof(result, problem, d, e, SimpleNamespace(proved=proved),
+                 seconds=max(timeout - (time.perf_counter() - t0), 0.01))
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def attach_proof(result: Result, problem: Problem, d: Diagram, e: EngineInput, engine: Engine) -> None:
+def attach_proof(result: Result, problem: Problem, d: Diagram, e: EngineInput, engine: Engine,
+                 seconds: float | None = None) -> None:
     """The checked proof of a solved engine into ``result``, or an internal error if the
-    checker rejects it."""
+    checker rejects it.  ``seconds``: what the check may take (an algebraic proof's, inside the
+    budget; on the main thread, where the alarm is); a check not ended by then makes it a timeout."""
+    checked = None
     try:
-        result.proof, result.aux = checked_proof(problem, d, e, engine, result.seed)
+        if seconds is None:
+            checked = checked_proof(problem, d, e, engine, result.seed)
+        else:
+            from geosolver.wu import interrupt_at
+
+            with interrupt_at(seconds, CheckOutOfTime):
+                checked = checked_proof(problem, d, e, engine, result.seed)
     except ValueError as err:
         result.status, result.error_kind, result.error = ERROR, "internal", str(err)
+        return
+    except CheckOutOfTime:
+        if checked is None:  # (the alarm may also come just after the check has ended)
+            result.status = TIMEOUT
+            result.error = "algebra: Wu's method found a proof, but checking it did not end within the budget"
+            return
+    result.proof, result.aux = checked
 
 
 def check_options(mode: str, timeout: float, seed: int, workers: int, max_depth: int) -> None:

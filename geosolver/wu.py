@@ -379,12 +379,17 @@ class WuProver:
             f = self._fast(f)
             d = f.degrees()[v]
             if d > 0 and r.degrees()[v] >= d:
-                self._check_product(r, f)
-                r = fast_prem(r, f, v)
+                r = fast_prem(r, f, v, self._before_product)
                 self._check(r)
             if r.is_zero():
                 break
         return self.ring.from_dict({tuple(map(int, m)): int(c) for m, c in r.to_dict().items()})
+
+    def _before_product(self, a, b) -> None:
+        """Before each FLINT product: the deadline and the sizes (one product is one C call, which
+        no alarm interrupts)."""
+        self._check(a, b)
+        self._check_product(a, b)
 
     def _fast(self, f):
         got = self._fast_of.get(id(f))
@@ -393,9 +398,11 @@ class WuProver:
         return got[1]
 
 
-def fast_prem(f, g, v: int):
+def fast_prem(f, g, v: int, before_product=None):
     """The pseudo-remainder of FLINT polynomials ``f`` by ``g`` in variable ``v``, as sympy's
-    ``prem`` makes it: lc(g)**(deg f - deg g + 1) * f reduced modulo g."""
+    ``prem`` makes it: lc(g)**(deg f - deg g + 1) * f reduced modulo g.  ``before_product(a, b)``,
+    if given, is called before each product of two polynomials (it may raise to stop)."""
+    check = before_product or (lambda a, b: None)
     df, dg = f.degrees()[v], g.degrees()[v]
     if df < dg:
         return f
@@ -403,10 +410,18 @@ def fast_prem(f, g, v: int):
     lc_g, e = _leading_coefficient(g, v, dg), df - dg + 1
     r, dr = f, df
     while not r.is_zero() and dr >= dg:
-        r = r * lc_g - g * _leading_coefficient(r, v, dr) * x ** (dr - dg)
+        lc_r = _leading_coefficient(r, v, dr)
+        check(r, lc_g)
+        check(g, lc_r)
+        r = r * lc_g - g * lc_r * x ** (dr - dg)
         dr = r.degrees()[v]
         e -= 1
-    return r * lc_g ** e
+    scale = lc_g ** 0
+    for _ in range(e):  # lc(g)**e one product at a time: a power is one C call too
+        check(scale, lc_g)
+        scale *= lc_g
+    check(r, scale)
+    return r * scale
 
 
 def _leading_coefficient(p, v: int, d: int):

@@ -128,9 +128,9 @@ def test_a_tampered_certificate_is_rejected_naming_the_step(butterfly_proof, tam
     assert errors and any(f"step {step['index']} (algebra)" in e for e in errors), errors
 
 
-def test_a_degenerate_figure_fails_the_conditions():
-    """The same certificate on a figure where an initial vanishes (C on line AB): refused."""
-    r = geosolver.solve(CLASSICS, name="orthocenter", mode="algebra", timeout=30)
+def _certificate_case(name: str) -> tuple:
+    """check_algebra's arguments for the algebraic step of a classic's proof by Wu's method."""
+    r = geosolver.solve(CLASSICS, name=name, mode="algebra", timeout=30)
     step = _algebra_step(r.proof)
     names = [p["name"] for p in r.proof["points"]]
     figure = {p["name"]: (p["x"], p["y"]) for p in r.proof["points"]}
@@ -138,16 +138,44 @@ def test_a_degenerate_figure_fails_the_conditions():
     facts = {s["index"]: Fact.make(s["fact"]["pred"], [ids[n] for n in s["fact"]["points"]])
              for s in r.proof["steps"] if s["kind"] == "premise"}
     goal = Fact.make(step["fact"]["pred"], [ids[n] for n in step["fact"]["points"]])
+    return step["certificate"], goal, names, figure, facts.get
+
+
+def test_a_degenerate_figure_fails_the_conditions():
+    """The same certificate on a figure where an initial vanishes (C on line AB): refused."""
     import ddar.check_algebra as checker
 
-    assert check_algebra(step["certificate"], goal, names, figure, facts.get) == []
+    cert, goal, names, figure, premise_of = _certificate_case("orthocenter")
+    assert check_algebra(cert, goal, names, figure, premise_of) == []
     # each check (the solve's above, this one) allots its fields afresh and gives them back: a bench
     # worker's later checks do not carry this problem's variables (every monomial a longer int)
-    assert not [v for v in checker._SHIFT if v.endswith(("_x", "_y"))]
+    assert not [v for v in checker._FIELDS.shift if v.endswith(("_x", "_y"))]
     (ax, ay), (bx, by) = figure["a"], figure["b"]
     flat = dict(figure, c=(ax + 2.5 * (bx - ax), ay + 2.5 * (by - ay)))
-    errors = check_algebra(step["certificate"], goal, names, flat, facts.get)
+    errors = check_algebra(cert, goal, names, flat, premise_of)
     assert any("vanishes in the figure" in e for e in errors), errors
+
+
+def test_checks_on_several_threads_at_once_do_not_share_fields():
+    """A monomial's exponent fields are allotted per check: two checks interleaved on two threads
+    (a library caller's) must each read their own variables, never another's field."""
+    import sys
+    import threading
+
+    cases = [_certificate_case("orthocenter"), _certificate_case("butterfly")]
+    outcomes = []
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as Python will
+    try:
+        threads = [threading.Thread(target=lambda c=cases[i % 2]: outcomes.extend(check_algebra(*c) for _ in range(5)))
+                   for i in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert outcomes == [[]] * 20
 
 
 def test_the_checkers_arithmetic_agrees_with_sympy():
@@ -233,7 +261,7 @@ def test_an_algebraic_proof_whose_check_outlasts_the_budget_is_not_given(monkeyp
         while time.perf_counter() - t < 10:
             pass
 
-    monkeypatch.setattr(solve_module, "attach_proof", slow_check)
+    monkeypatch.setattr(solve_module, "checked_proof", slow_check)
     t0 = time.perf_counter()
     r = geosolver.solve(CLASSICS, name="orthocenter", mode="algebra", timeout=3)
     assert r.status == "timeout" and r.proof is None and "checking it did not end" in r.error
@@ -279,3 +307,25 @@ def test_flints_pseudo_remainder_is_sympys():
         as_flint = {m: int(c) for m, c in f.prem(g, gens[v]).items()}
         assert fast_prem(ctx.from_dict(dict(f)), ctx.from_dict(dict(g)), v) == ctx.from_dict(as_flint)
     assert tried > 40
+
+
+def test_every_flint_product_is_guarded_and_can_be_stopped():
+    """One FLINT product is one C call that no alarm interrupts: the prover checks its deadline
+    and the operands' sizes before each (the power lc(g)**e included, one factor at a time)."""
+    from flint import fmpz_mpoly_ctx
+
+    from geosolver.wu import fast_prem
+
+    ctx = fmpz_mpoly_ctx.get(("a", "x"), "lex")
+    a, x = ctx.gens()
+    f, g = x**4 + a * x + 1, (a + 1) * x + a
+    seen = []
+    fast_prem(f, g, 1, lambda p, q: seen.append((len(p), len(q))))
+    # four steps of two products, then lc(g)**0 .. lc(g)**e and the last product
+    assert len(seen) >= 2 * 4 + 1
+
+    def stop(p, q):
+        raise OverBudget("out of time")
+
+    with pytest.raises(OverBudget):
+        fast_prem(f, g, 1, stop)

@@ -84,8 +84,8 @@ def shipped_sha256(path: Path = WEIGHTS) -> tuple[str, str | None]:
 
 class NeuralProposer:
     """Clauses from the model's beam search: ``beam`` for a state, twice as many each time the same
-    state is asked again (the search widens its rounds so; the same beam would give nothing new),
-    up to ``WIDEST``."""
+    state (the same prompt) is asked again, up to ``WIDEST``, never more than asked for: the search
+    asks again in its next, wider round, where the same beam would give nothing new."""
 
     def __init__(self, model, beam: int = BEAM):
         self.model = model
