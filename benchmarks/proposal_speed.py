@@ -62,12 +62,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--compare", metavar="REF", help="also time this commit's model code, as ratios")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "PROPOSALS.md"))
+    ap.add_argument("--wider", action="store_true",
+                    help="also time the wider beams a state asked again gets (2 and 4 times BEAM, up to WIDEST)")
     args = ap.parse_args()
 
     import torch
 
     from geosolver.neural import model as model_here
-    from geosolver.neural.proposer import BEAM, WEIGHTS, NeuralProposer
+    from geosolver.neural.proposer import BEAM, WEIGHTS, WIDEST, NeuralProposer
     from geosolver.proposers import ProposalState
     from geosolver.solve import prepare
 
@@ -75,6 +77,7 @@ def main() -> int:
     here = model_here.load(WEIGHTS)
     there = _model_at(args.compare).load(WEIGHTS) if args.compare else None
     proposer = NeuralProposer(here)
+    widths = [w for w in (2 * BEAM, 4 * BEAM) if w <= WIDEST] if args.wider else []
     problems = _problems()
     rows = []
     for i, (label, problem) in enumerate(problems):
@@ -88,6 +91,10 @@ def main() -> int:
         kept = proposer.propose(ProposalState(d), BEAM)
         t2 = time.perf_counter()
         row = {"set": label, "name": problem.name, "tokens": len(prompt), "beam": t1 - t0, "propose": t2 - t1, "kept": len(kept)}
+        for width in widths:
+            t3 = time.perf_counter()
+            here.propose(prompt, width, proposer.ends)
+            row[f"beam{width}"] = time.perf_counter() - t3
         if there is not None:
             if i == 0:
                 there.propose(prompt, BEAM, proposer.ends)
@@ -103,8 +110,8 @@ def main() -> int:
 
     imo = [r for r in rows if r["set"] == "IMO-AG-30"]
     jgex = [r for r in rows if r["set"] != "IMO-AG-30"]
-    out = ["# The model's proposals for one state (`python benchmarks/proposal_speed.py"
-           + (f" --compare {args.compare}`)" if args.compare else "`)"), "",
+    flags = (f" --compare {args.compare}" if args.compare else "") + (" --wider" if widths else "")
+    out = [f"# The model's proposals for one state (`python benchmarks/proposal_speed.py{flags}`)", "",
            (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, torch "
            f"{torch.__version__} on one thread; the shipped weights; the root state of each IMO-AG-30 problem "
            f"and of the {len(jgex)} JGEX-AG-231 problems the engine alone leaves. `beam`: the model's "
@@ -125,6 +132,13 @@ def main() -> int:
     for r in rows:
         out.append(f"| {r['name']} | {r['tokens']} | {r['beam']:.2f} | {r['propose']:.2f} | {r['kept']} |"
                    + (f" {r['beam_ref']:.2f} |" if there else ""))
+    if widths:
+        out += ["", "Wider beams (what a state asked again in a later round gets), seconds of the beam alone:", "",
+                "| set | " + " | ".join(f"median {w} s | max {w} s" for w in widths) + " |",
+                "|---|" + "---|---|" * len(widths)]
+        for label, part in (("IMO-AG-30", imo), ("JGEX-AG-231 left", jgex)):
+            out.append(f"| {label} | " + " | ".join(f"{med(f'beam{w}', part):.2f} | {max(r[f'beam{w}'] for r in part):.2f}"
+                                                   for w in widths) + " |")
     Path(args.out).write_text("\n".join(out) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0

@@ -373,7 +373,7 @@ class WuProver:
     def remainder(self, goal_poly, using: list[int] | None = None):
         """The successive pseudo-remainder of ``goal_poly`` by the triangular set (by its
         polynomials ``using`` only, if given), the last first; computed in FLINT."""
-        r = self.fast.from_dict({m: int(c) for m, c in goal_poly.items()})
+        r = self._to_fast(goal_poly)
         chosen = self.triangular if using is None else [self.triangular[k] for k in using]
         for f, v in reversed(chosen):  # the order they were added in is the variables' order
             f = self._fast(f)
@@ -391,10 +391,14 @@ class WuProver:
         self._check(a, b)
         self._check_product(a, b)
 
+    def _to_fast(self, p):
+        return self.fast.from_dict({m: int(c) for m, c in p.items()})
+
     def _fast(self, f):
+        """A polynomial of the set in FLINT, converted once."""
         got = self._fast_of.get(id(f))
         if got is None:
-            got = self._fast_of[id(f)] = (f, self.fast.from_dict({m: int(c) for m, c in f.items()}))
+            got = self._fast_of[id(f)] = (f, self._to_fast(f))
         return got[1]
 
 

@@ -109,8 +109,9 @@ class NeuralProposer:
         grid = 1e-7 * d.scale
         seen: set[tuple[int, int]] = set()
         out: list[Candidate] = []
-        again = self.asked.get(tuple(prompt), 0)
-        self.asked[tuple(prompt)] = again + 1
+        key = tuple(prompt)
+        again = self.asked.get(key, 0)
+        self.asked[key] = again + 1
         width = min(k, max(self.beam, min(self.beam << again, WIDEST)))
         for ids, logp in self.model.propose(prompt, width, self.ends):
             clause = self._to_problem(f"{new_canon} = {self.tok.decode(ids)}", back, new_canon, name)
