@@ -206,6 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--semi-free", type=float, default=0.0, metavar="SHARE",
                      help="share of the constructed points left anywhere on one line or circle, as human "
                           "problems place some (d = on_circle d a b); default 0")
+    gen.add_argument("--bases", metavar="PROBLEMS", action="append", default=None,
+                     help="grow the figures from the premises of this problem file's problems (one drawn per "
+                          "figure; repeatable) instead of the generator's base shapes")
     gen.add_argument("--resume", action="store_true", help="carry on the run in FOLDER, skipping finished shards")
     gen.add_argument("--executor", choices=["local", "ray"], default="local",
                      help="local processes (default) or a Ray cluster ($RAY_ADDRESS, else a local instance)")
@@ -324,7 +327,7 @@ def _cmd_bench(args) -> int:
 
 
 def _cmd_generate(args) -> int:
-    from geosolver.generate import GenerateError, Settings, generate
+    from geosolver.generate import GenerateError, Settings, bases_of, generate
 
     for flag, value, low in (("--figures", args.figures, 1), ("--workers", args.workers, 1),
                              ("--shard-size", args.shard_size, 1), ("--min-steps", args.min_steps, 0),
@@ -335,7 +338,9 @@ def _cmd_generate(args) -> int:
         raise GeoError(f"--max-steps ({args.max_steps}) is below --min-steps ({args.min_steps})")
     if not 0 <= args.semi_free <= 1:
         raise GeoError(f"--semi-free must be a share in [0, 1], got {args.semi_free}")
-    settings = Settings(seed=args.seed, min_steps=args.min_steps, max_steps=args.max_steps, semi_free=args.semi_free)
+    bases = [b for path in args.bases for b in bases_of(path)] if args.bases else None
+    settings = Settings(seed=args.seed, min_steps=args.min_steps, max_steps=args.max_steps, semi_free=args.semi_free,
+                        bases=bases)
     t0 = time.perf_counter()
     try:
         totals = generate(args.out, args.figures, settings, args.shard_size, args.workers, args.resume,

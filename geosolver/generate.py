@@ -89,6 +89,9 @@ class Settings:
     max_loose: int = 16  # examples whose auxiliary points DD + AR can do without, per figure (fewest first)
     min_proof: int = 2  # steps a proof must have (a one-step consequence of a premise teaches little)
     semi_free: float = 0.0  # share of steps that put the point anywhere on one locus (random_clause)
+    # figures to start from instead of BASES' shapes (premises of written problems, ``bases_of``), drawn
+    # uniformly; kept in the run's settings, so that a run records what its figures grew from
+    bases: list[str] | None = None
 
 
 @dataclass
@@ -150,12 +153,15 @@ def random_clause(rng: np.random.Generator, new: str, points: list[str], semi_fr
 def random_figure(rng: np.random.Generator, settings: Settings, seed: int) -> Diagram | None:
     """A base shape and ``min_steps``..``max_steps`` random constructions, placed; None if a
     step could not be placed in ``STEP_TRIES`` draws."""
-    base = _weighted(rng, BASES)
-    pts = base.split()[1:]
-    d = build_diagram(parse_problem(f"{' '.join(pts)} = {base}", "synthetic"), seed, want_goal=False)
+    if settings.bases:
+        text = settings.bases[int(rng.integers(len(settings.bases)))]
+    else:
+        base = _weighted(rng, BASES)
+        text = f"{' '.join(base.split()[1:])} = {base}"
+    d = build_diagram(parse_problem(text, "synthetic"), seed, want_goal=False)
     steps = int(rng.integers(settings.min_steps, settings.max_steps + 1))
-    names = point_names(len(pts) + steps)
-    for new in names[len(pts):]:
+    names = [n for n in point_names(len(d.points) + steps + 26) if n not in d.points][:steps]
+    for new in names:
         for _ in range(STEP_TRIES):
             clause = random_clause(rng, new, list(d.points), settings.semi_free)
             if clause is None:
@@ -168,6 +174,13 @@ def random_figure(rng: np.random.Generator, settings: Settings, seed: int) -> Di
         else:
             return None
     return d
+
+
+def bases_of(source: str | os.PathLike) -> list[str]:
+    """The premises of each problem of a problem file, as figures to grow random ones from."""
+    from geosolver.language import load_problems
+
+    return ["; ".join(renamed_clause(c, {n: n for n in c.names}) for c in p.clauses) for p in load_problems(source)]
 
 
 # --- theorems of a figure ---------------------------------------------------------

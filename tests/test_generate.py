@@ -80,6 +80,26 @@ def test_semi_free_points_lie_anywhere_on_one_locus_and_their_examples_replay():
         assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved", _with_aux(x)
 
 
+def test_figures_grow_from_written_problems_premises(tmp_path):
+    from geosolver.generate import bases_of
+
+    source = tmp_path / "mine.txt"
+    source.write_text("orthocentre\na b c = triangle a b c; h = on_tline h a b c, on_tline h b c a ? perp c h a b\n")
+    bases = bases_of(source)
+    assert bases == ["a b c = triangle a b c; h = on_tline h a b c, on_tline h b c a"]
+    examples = [x for f in range(8) for x in figure_examples(Settings(seed=5, max_steps=4, bases=bases), f)[0]]
+    # the written figure starts every problem (the orthocentre where the goal needs it), renamed canonically
+    assert examples and all(x.problem.startswith("a b c = triangle a b c; ") for x in examples)
+    assert any(x.problem.startswith("a b c = triangle a b c; d = on_tline d a b c, on_tline d b c a") for x in examples)
+    x = next(x.record() for x in examples if x.aux)
+    assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved", _with_aux(x)
+    # the bases are part of a run's settings: another file is another run
+    out = tmp_path / "run"
+    generate(out, 2, Settings(seed=5, max_steps=4, bases=bases), shard_size=2, progress=False)
+    with pytest.raises(GenerateError, match=r"other settings \(bases\)"):
+        generate(out, 2, Settings(seed=5, max_steps=4), shard_size=2, resume=True, progress=False)
+
+
 def test_a_run_writes_shards_resumes_and_refuses_other_settings(tmp_path):
     out = tmp_path / "synth"
     s = Settings(seed=1, max_steps=5)
@@ -121,7 +141,7 @@ def test_every_auxiliary_example_of_a_run_replays(tmp_path):
 
 
 @pytest.mark.parametrize("args", [["--figures", "0"], ["--workers", "0"], ["--min-steps", "4", "--max-steps", "2"],
-                                  ["--semi-free", "1.5"]])
+                                  ["--semi-free", "1.5"], ["--bases", "no/such/file.txt"]])
 def test_bad_options_exit_2(tmp_path, args, capsys):
     assert main(["generate", str(tmp_path / "x"), *args]) == 2
     assert "error" in capsys.readouterr().err
