@@ -93,9 +93,11 @@ def test_figures_grow_from_written_problems_premises(tmp_path):
     assert any(x.problem.startswith("a b c = triangle a b c; d = on_tline d a b c, on_tline d b c a") for x in examples)
     x = next(x.record() for x in examples if x.aux)
     assert solve(_with_aux(x), mode="ddar", timeout=30).status == "solved", _with_aux(x)
-    # the bases are part of a run's settings: another file is another run
+    # the bases are part of a run's settings (as the command line gives them): another file is another run
     out = tmp_path / "run"
-    generate(out, 2, Settings(seed=5, max_steps=4, bases=bases), shard_size=2, progress=False)
+    assert main(["generate", str(out), "--figures", "2", "--seed", "5", "--max-steps", "4", "--shard-size", "2",
+                 "--bases", str(source), "--no-progress"]) == 0
+    assert json.loads((out / "progress.jsonl").read_text().splitlines()[0])["settings"]["bases"] == bases
     with pytest.raises(GenerateError, match=r"other settings \(bases\)"):
         generate(out, 2, Settings(seed=5, max_steps=4), shard_size=2, resume=True, progress=False)
 
