@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from contextlib import contextmanager
 from functools import reduce
 from operator import or_
@@ -60,6 +61,39 @@ def _own_fields():
         yield
     finally:
         _FIELDS.shift, _FIELDS.guards = saved
+
+
+class CheckOutOfTime(BaseException):
+    """The time given to a check ran out (not an Exception: the checker turns every Exception into
+    an error of the certificate, and running out of time is no error of it)."""
+
+
+class _Clock(threading.local):
+    """Each thread's deadline for the checks it runs (``time_limit``)."""
+
+    def __init__(self):
+        self.deadline = math.inf
+
+
+_CLOCK = _Clock()
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Raise CheckOutOfTime inside this thread's checks once ``seconds`` have passed (None: no
+    limit).  The checker's arithmetic is our own Python, so it looks at the clock itself, between
+    the terms of a product: no alarm is needed, and a check on any thread keeps its budget."""
+    saved = _CLOCK.deadline
+    _CLOCK.deadline = math.inf if seconds is None else time.perf_counter() + seconds
+    try:
+        yield
+    finally:
+        _CLOCK.deadline = saved
+
+
+def _on_time() -> None:
+    if time.perf_counter() > _CLOCK.deadline:
+        raise CheckOutOfTime("out of time")
 
 
 def _shift(v: str) -> int:
@@ -147,7 +181,11 @@ class Poly:
             a, b = b, a
         out: dict = {}
         get = out.get
+        _on_time()
+        big = len(a) > 256  # a small product is done before the clock could be read
         for m2, c2 in b.items():
+            if big:
+                _on_time()
             for m1, c1 in a.items():
                 m = m1 + m2
                 out[m] = get(m, 0) + c1 * c2
@@ -219,9 +257,11 @@ def parse_poly(text: str, variables: set[str]) -> Poly:
     """A polynomial written as sympy prints one: '-2*a_x*b_y**2 + 3*c_x - 1'."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"not a polynomial: {text!r}")
-    out = Poly()
+    terms: dict[int, int] = {}
     pos, text = 0, text.strip()
     while pos < len(text):
+        if not len(terms) % 256:
+            _on_time()
         m = _TERM_RE.match(text, pos)
         if m is None or m.end() == pos:
             raise ValueError(f"not a polynomial: {text[:80]!r}")
@@ -235,9 +275,10 @@ def parse_poly(text: str, variables: set[str]) -> Poly:
                 mono[base] = mono.get(base, 0) + (int(exp) if exp else 1)
             else:
                 raise ValueError(f"unknown variable or number {base!r} in a polynomial")
-        out = out + Poly({_monomial(mono): coef})
+        key = _monomial(mono)
+        terms[key] = terms.get(key, 0) + coef  # in place: adding term by term made parsing quadratic
         pos = m.end()
-    return out
+    return Poly(terms)
 
 
 class AlgebraChecker:

@@ -206,17 +206,11 @@ def solve(
 CHECK_SHARE = 0.5
 
 
-class CheckOutOfTime(BaseException):
-    """The budget ended while an algebraic proof was being checked (not an Exception: the
-    checker turns any Exception into an error message, and this is no error of the proof)."""
-
-
 def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Result, t0: float,
                         timeout: float) -> Result:
     """``--mode algebra``: Wu's method on the figure's coordinates (geosolver/wu.py); its
     certificate becomes one proof step per goal, checked like any other proof, all within
-    ``timeout`` (a proof whose check does not end in time is not given: ``timeout``; off the main
-    thread, where no alarm can stop the check, it runs to its end)."""
+    ``timeout`` (a proof whose check does not end in time is not given: ``timeout``)."""
     from types import SimpleNamespace
 
     from ddar.engine import Reason
@@ -255,25 +249,21 @@ def solve_algebraically(problem: Problem, d: Diagram, e: EngineInput, result: Re
 def attach_proof(result: Result, problem: Problem, d: Diagram, e: EngineInput, engine: Engine,
                  seconds: float | None = None) -> None:
     """The checked proof of a solved engine into ``result``, or an internal error if the
-    checker rejects it.  ``seconds``: what the check may take (an algebraic proof's, inside the
-    budget; on the main thread, where the alarm is); a check not ended by then makes it a timeout."""
-    checked = None
-    try:
-        if seconds is None:
-            checked = checked_proof(problem, d, e, engine, result.seed)
-        else:
-            from geosolver.wu import interrupt_at
+    checker rejects it.  ``seconds``: what the check of an algebraic step may take (inside the
+    budget, on any thread: ``ddar/check_algebra.py``'s ``time_limit``); a check not ended by then
+    makes it a timeout."""
+    from ddar.check_algebra import CheckOutOfTime, time_limit
 
-            with interrupt_at(seconds, CheckOutOfTime):
-                checked = checked_proof(problem, d, e, engine, result.seed)
+    try:
+        with time_limit(seconds):
+            checked = checked_proof(problem, d, e, engine, result.seed)
     except ValueError as err:
         result.status, result.error_kind, result.error = ERROR, "internal", str(err)
         return
     except CheckOutOfTime:
-        if checked is None:  # (the alarm may also come just after the check has ended)
-            result.status = TIMEOUT
-            result.error = "algebra: Wu's method found a proof, but checking it did not end within the budget"
-            return
+        result.status = TIMEOUT
+        result.error = "algebra: Wu's method found a proof, but checking it did not end within the budget"
+        return
     result.proof, result.aux = checked
 
 

@@ -251,21 +251,68 @@ def test_an_exponent_past_the_checkers_range_is_refused_not_wrapped():
     assert (big * parse_poly("a^10000", variables)) == parse_poly("a^30000*b", variables)
 
 
-def test_an_algebraic_proof_whose_check_outlasts_the_budget_is_not_given(monkeypatch):
+@pytest.mark.parametrize("thread", [False, True])
+def test_an_algebraic_proof_whose_check_outlasts_the_budget_is_not_given(monkeypatch, thread):
     """The check of Wu's proof is part of the budget (it was not: a 60 s search could end at 66 s
-    with a proof); a proof not checked in time is a timeout, not an error and not a proof."""
-    solve_module = importlib.import_module("geosolver.solve")
+    with a proof); a proof not checked in time is a timeout, not an error and not a proof, on the
+    main thread or any other (a server's, say: no alarm there, the checker reads its clock)."""
+    import threading
 
-    def slow_check(*args, **kwargs):
-        t = time.perf_counter()
-        while time.perf_counter() - t < 10:
-            pass
+    from ddar import check_algebra
 
-    monkeypatch.setattr(solve_module, "checked_proof", slow_check)
-    t0 = time.perf_counter()
-    r = geosolver.solve(CLASSICS, name="orthocenter", mode="algebra", timeout=3)
-    assert r.status == "timeout" and r.proof is None and "checking it did not end" in r.error
+    slow = check_algebra.Poly.__mul__
+
+    def slow_mul(self, other):  # every product of the check a tenth of a second
+        time.sleep(0.1)
+        return slow(self, other)
+
+    monkeypatch.setattr(check_algebra.Poly, "__mul__", slow_mul)
+    out, t0 = [], time.perf_counter()
+    run = lambda: out.append(geosolver.solve(CLASSICS, name="butterfly", mode="algebra", timeout=3))  # noqa: E731
+    if thread:
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join()
+    else:
+        run()
+    (r,) = out
+    assert r.status == "timeout" and r.proof is None and "checking it did not end" in r.error, r.error
     assert time.perf_counter() - t0 < 5
+
+
+def test_a_large_polynomial_parses_in_linear_time():
+    """parse_poly added its terms one by one into a new polynomial each time: 28 s for 20,000 terms."""
+    rng = random.Random(0)
+    variables = [f"v{i}_x" for i in range(12)]
+    text = " + ".join(f"{rng.randint(1, 10**6)}*" + "*".join(f"{v}**{rng.randint(1, 3)}" for v in rng.sample(variables, 4))
+                      for _ in range(20000))
+    t0 = time.perf_counter()
+    p = parse_poly(text, set(variables))
+    assert time.perf_counter() - t0 < 5
+    assert p == parse_poly(" + ".join(reversed(text.split(" + "))), set(variables))  # terms merged, in any order
+
+
+def test_a_check_reads_its_own_threads_deadline():
+    import threading
+
+    from ddar.check_algebra import CheckOutOfTime, Poly, time_limit
+
+    p = Poly({k: 1 for k in range(300)})
+    with time_limit(0.0), pytest.raises(CheckOutOfTime):
+        p * p
+    with time_limit(None):
+        assert len((p * p).t) == 599
+    got = []
+
+    def other():  # another thread's limit does not reach this one's products
+        with time_limit(60):
+            got.append(len((p * p).t))
+
+    with time_limit(0.0):
+        worker = threading.Thread(target=other)
+        worker.start()
+        worker.join()
+    assert got == [599]
 
 
 def test_off_the_main_thread_the_deadline_between_operations_is_a_timeout():
