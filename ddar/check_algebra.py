@@ -182,7 +182,7 @@ class Poly:
         out: dict = {}
         get = out.get
         _on_time()
-        big = len(a) > 256  # a small product is done before the clock could be read
+        big = len(a) > 256  # else one look at the clock, above, is enough for the whole product
         for m2, c2 in b.items():
             if big:
                 _on_time()

@@ -2,7 +2,8 @@
 
 The recipe (in the line of AlphaGeometry's data generation, our own code):
 
-1. **A random figure.**  A base shape (a triangle, a quadrangle, ...) and then a
+1. **A random figure.**  A base shape (a triangle, a quadrangle, ...; or, with
+   ``Settings.bases``, the premises of a written problem) and then a
    few constructions over existing points drawn from the library: determined
    points (a midpoint, a foot, an intersection, a circumcentre, ...) and
    intersections of two loci (a line and a circle through existing points,
@@ -151,8 +152,8 @@ def random_clause(rng: np.random.Generator, new: str, points: list[str], semi_fr
 
 
 def random_figure(rng: np.random.Generator, settings: Settings, seed: int) -> Diagram | None:
-    """A base shape and ``min_steps``..``max_steps`` random constructions, placed; None if a
-    step could not be placed in ``STEP_TRIES`` draws."""
+    """A base shape (or one of ``settings.bases``) and ``min_steps``..``max_steps`` random
+    constructions, placed; None if a step could not be placed in ``STEP_TRIES`` draws."""
     if settings.bases:
         text = settings.bases[int(rng.integers(len(settings.bases)))]
     else:
