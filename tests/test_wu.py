@@ -5,7 +5,6 @@ refused."""
 from __future__ import annotations
 
 import copy
-import importlib
 import random
 import time
 from pathlib import Path
@@ -268,7 +267,10 @@ def test_an_algebraic_proof_whose_check_outlasts_the_budget_is_not_given(monkeyp
 
     monkeypatch.setattr(check_algebra.Poly, "__mul__", slow_mul)
     out, t0 = [], time.perf_counter()
-    run = lambda: out.append(geosolver.solve(CLASSICS, name="butterfly", mode="algebra", timeout=3))  # noqa: E731
+
+    def run():
+        out.append(geosolver.solve(CLASSICS, name="butterfly", mode="algebra", timeout=3))
+
     if thread:
         worker = threading.Thread(target=run)
         worker.start()
