@@ -83,8 +83,8 @@ def time_limit(seconds: float | None):
     """Raise CheckOutOfTime inside this thread's checks once ``seconds`` have passed (None: no
     limit).  The checker's arithmetic is our own Python, so it looks at the clock itself, between
     the terms of a product: no alarm is needed, and a check on any thread keeps its budget."""
-    saved = _CLOCK.deadline
-    _CLOCK.deadline = math.inf if seconds is None else time.perf_counter() + seconds
+    saved = _CLOCK.deadline  # an inner limit may shorten an outer one, never lengthen it
+    _CLOCK.deadline = min(saved, math.inf if seconds is None else time.perf_counter() + seconds)
     try:
         yield
     finally:
@@ -242,7 +242,11 @@ class Poly:
 
     def value(self, at: dict[str, float]) -> tuple[float, float]:
         """The value at ``at`` and the sum of the terms' magnitudes."""
-        terms = [c * math.prod(at[v] ** e for v, e in _fields(m)) for m, c in self.t.items()]
+        terms = []
+        for k, (m, c) in enumerate(self.t.items()):
+            if not k % 4096:
+                _on_time()
+            terms.append(c * math.prod(at[v] ** e for v, e in _fields(m)))
         return math.fsum(terms), math.fsum(map(abs, terms))
 
     def vanishes(self, at: dict[str, float]) -> bool:
@@ -258,10 +262,11 @@ def parse_poly(text: str, variables: set[str]) -> Poly:
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"not a polynomial: {text!r}")
     terms: dict[int, int] = {}
-    pos, text = 0, text.strip()
+    pos, text, read = 0, text.strip(), 0
     while pos < len(text):
-        if not len(terms) % 256:
+        if not read % 256:
             _on_time()
+        read += 1
         m = _TERM_RE.match(text, pos)
         if m is None or m.end() == pos:
             raise ValueError(f"not a polynomial: {text[:80]!r}")

@@ -294,26 +294,56 @@ def test_a_large_polynomial_parses_in_linear_time():
     assert p == parse_poly(" + ".join(reversed(text.split(" + "))), set(variables))  # terms merged, in any order
 
 
-def test_a_check_reads_its_own_threads_deadline():
+def test_a_check_reads_its_own_threads_deadline(monkeypatch):
     import threading
 
     from ddar.check_algebra import CheckOutOfTime, Poly, time_limit
 
-    p = Poly({k: 1 for k in range(300)})
+    small, big = Poly({k: 1 for k in range(3)}), Poly({k: 1 for k in range(300)})
     with time_limit(0.0), pytest.raises(CheckOutOfTime):
-        p * p
+        small * small  # read before any product
     with time_limit(None):
-        assert len((p * p).t) == 599
-    got = []
+        assert len((big * big).t) == 599
+    with time_limit(0.0), time_limit(60), pytest.raises(CheckOutOfTime):
+        small * small  # an inner limit never lengthens an outer one
+    # a long product reads the clock between its terms, not only before it starts: the checker's clock
+    # reads 0 when the limit is set, before the product and at its first term, then 100
+    from types import SimpleNamespace
 
-    def other():  # another thread's limit does not reach this one's products
+    from ddar import check_algebra
+
+    clock = iter([0.0, 0.0, 0.0])
+    with monkeypatch.context() as m:
+        m.setattr(check_algebra, "time", SimpleNamespace(perf_counter=lambda: next(clock, 100.0)))
+        with time_limit(1.0), pytest.raises(CheckOutOfTime):
+            big * big
+    clock = iter([0.0, 0.0])  # and parsing reads it every 256 terms read, repeated ones too
+    with monkeypatch.context() as m:
+        m.setattr(check_algebra, "time", SimpleNamespace(perf_counter=lambda: next(clock, 100.0)))
+        with time_limit(1.0), pytest.raises(CheckOutOfTime):
+            parse_poly(" + ".join(["a"] * 1000), {"a"})
+    # each thread has its own deadline: one thread's limit neither stops nor spares another's products
+    got, ready, done = [], threading.Event(), threading.Event()
+
+    def unlimited():
+        got.append(len((big * big).t))
+
+    def limited_long():
         with time_limit(60):
-            got.append(len((p * p).t))
+            ready.set()
+            done.wait(10)
 
     with time_limit(0.0):
-        worker = threading.Thread(target=other)
+        worker = threading.Thread(target=unlimited)
         worker.start()
         worker.join()
+    other = threading.Thread(target=limited_long)
+    other.start()
+    ready.wait(10)
+    with time_limit(0.0), pytest.raises(CheckOutOfTime):
+        big * big
+    done.set()
+    other.join()
     assert got == [599]
 
 
