@@ -161,7 +161,8 @@ def random_figure(rng: np.random.Generator, settings: Settings, seed: int) -> Di
         text = f"{' '.join(base.split()[1:])} = {base}"
     d = build_diagram(parse_problem(text, "synthetic"), seed, want_goal=False)
     steps = int(rng.integers(settings.min_steps, settings.max_steps + 1))
-    names = [n for n in point_names(len(d.points) + steps + 26) if n not in d.points][:steps]
+    # the first names the base leaves free (the bare shapes take a, b, ...: the names are as they were)
+    names = [n for n in point_names(len(d.points) + steps) if n not in d.points][:steps]
     for new in names:
         for _ in range(STEP_TRIES):
             clause = random_clause(rng, new, list(d.points), settings.semi_free)

@@ -440,8 +440,8 @@ ALARM_RETRY = 0.05  # seconds after an OverBudget before it is raised again, if 
 
 
 @contextmanager
-def interrupt_at(seconds: float, error: type[BaseException] = OverBudget):
-    """Raise ``error`` inside a long polynomial operation once ``seconds`` have passed (main
+def interrupt_at(seconds: float):
+    """Raise OverBudget inside a long polynomial operation once ``seconds`` have passed (main
     thread only: elsewhere the deadline is checked between operations)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
@@ -454,7 +454,7 @@ def interrupt_at(seconds: float, error: type[BaseException] = OverBudget):
             # Python drops an exception raised while a gc callback or __del__ runs: the timer is
             # re-armed first, so a dropped OverBudget is raised again moments later
             signal.setitimer(signal.ITIMER_REAL, ALARM_RETRY)
-            raise error("out of time")
+            raise OverBudget("out of time")
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
