@@ -30,6 +30,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ddar.status import ERROR, EXHAUSTED, SATURATED, SOLVED, TIMEOUT
@@ -80,13 +81,18 @@ class Tree:
             self.nodes[path] = got
         return got
 
-    def proposals(self, path: tuple[str, ...], seconds: float, k: int) -> list[str]:
-        """The clauses proposed for the state at ``path``, best first ([] if it cannot be built)."""
+    def proposals(self, path: tuple[str, ...], seconds: float, k: int) -> Iterator[str]:
+        """The clauses proposed for the state at ``path``, best first, as the search asks for
+        them (a proposer with a ``stream`` places each only then); none if the state cannot be
+        built, none after a proposer's failure."""
         try:
             node = self.node(path, seconds)
-            return [c.clause for c in self.proposer.propose(ProposalState(node.diagram), k)]
+            state = ProposalState(node.diagram)
+            stream = getattr(self.proposer, "stream", None)
+            got = stream(state, k) if stream else iter(self.proposer.propose(state, k))
         except Exception:  # noqa: BLE001 -- a state that fails is one the search goes without
-            return []
+            return iter(())
+        return _clauses(got)
 
     def attempts(self, path: tuple[str, ...], seconds: float) -> list[dict]:
         """Try a candidate path and, when it is one point that does not solve but adds facts on
@@ -132,6 +138,14 @@ class Tree:
             out["error"] = f"{type(e).__name__}: {e}"  # checker rejected) is recorded, the search goes on
         out["seconds"] = time.perf_counter() - t0
         return out
+
+
+def _clauses(candidates: Iterator) -> Iterator[str]:
+    try:
+        for c in candidates:
+            yield c.clause
+    except Exception:  # noqa: BLE001 -- a proposer failing midway: the search goes on without the rest
+        return
 
 
 def grow(parent: Node, clause: str, seconds: float) -> Node:
@@ -282,9 +296,16 @@ class _Rounds:
             return TIMEOUT, fresh
         frontier = [((), tree.proposals((), CANDIDATE_SECONDS, ROOT_PROPOSALS << widen))]
         for depth in range(1, max_depth + 1):
-            tasks = [path + (c,) for path, proposals in frontier for c in proposals if path + (c,) not in self.tried]
-            fresh = fresh or bool(tasks)
-            for out in _results(tasks, self.deadline, self.pool, tree, self.workers):
+            given = [0]  # tasks handed out: the proposals are drawn as the candidates are tried
+
+            def tasks(frontier=frontier, given=given):
+                for path, proposals in frontier:
+                    for c in proposals:
+                        if path + (c,) not in self.tried:
+                            given[0] += 1
+                            yield path + (c,)
+
+            for out in _results(tasks(), self.deadline, self.pool, tree, self.workers):
                 if out is None:
                     return TIMEOUT, fresh
                 self.tried.add(out["path"])
@@ -295,6 +316,7 @@ class _Rounds:
                 at = len(out["path"])  # a mirror pair is one deeper than the candidate it follows
                 if out["status"] in (SATURATED, TIMEOUT) and at < max_depth:
                     self.scored[at].append((-out["score"], len(self.scored[at]), out["path"]))
+            fresh = fresh or given[0] > 0
             if depth < max_depth:
                 frontier = []
                 for _, _, path in sorted(self.scored[depth])[: BEAM << widen]:
@@ -305,7 +327,7 @@ class _Rounds:
         return None, fresh
 
 
-def _results(tasks: list, deadline: float, pool, tree: Tree, workers: int = 1):
+def _results(tasks: Iterable, deadline: float, pool, tree: Tree, workers: int = 1):
     """Each task's outcome, in the tasks' order; None once the deadline has passed.
 
     With a pool, a few tasks per worker are in flight; each result is waited for at most

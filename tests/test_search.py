@@ -210,3 +210,42 @@ def test_a_worker_that_dies_costs_its_candidate_not_the_search(monkeypatch):
     r = solve(CLASSICS_AUX, NEEDS_AUX, mode="search", timeout=60, max_depth=1, workers=2)
     assert r.status == "exhausted" and r.candidates == 4, (r.status, r.candidates, r.error)
     assert time.perf_counter() - t0 < 30  # the lost candidate cost its limit, not the budget
+
+
+def test_the_heuristics_place_a_candidate_only_when_it_is_asked_for(monkeypatch):
+    """``stream`` gives ``propose``'s candidates in its order, placing each only when it is asked
+    for; the search draws them so, and proves with a small part of the root's list placed."""
+    from geosolver.proposers import ProposalState, heuristic
+    from geosolver.proposers.heuristic import HeuristicProposer
+
+    state = ProposalState(build_diagram(problem_needing_aux(), 0))
+    listed = [c.clause for c in HeuristicProposer().propose(state, 4000)]
+    placed = []
+    real = heuristic.extend_diagram
+    monkeypatch.setattr(heuristic, "extend_diagram", lambda d, clause: placed.append(clause) or real(d, clause))
+    stream = HeuristicProposer().stream(state, 4000)
+    first = next(stream)
+    assert first.clause == listed[0] and len(placed) < 10
+    assert [first.clause] + [c.clause for c in stream] == listed
+    placed.clear()
+    without_algebra(monkeypatch)
+    r = solve(CLASSICS_AUX, NEEDS_AUX, mode="search", timeout=60, max_depth=1)
+    assert r.status == "solved" and r.candidates < len(listed) // 4, (r.status, r.candidates, len(listed))
+    assert len(placed) < len(listed) // 2, (len(placed), len(listed))
+
+
+def test_a_proposer_failing_midway_keeps_what_it_gave(monkeypatch):
+    from geosolver.proposers.heuristic import HeuristicProposer
+
+    real = HeuristicProposer.stream
+
+    def three_then_fail(self, state, k):
+        for i, c in enumerate(real(self, state, k)):
+            if i == 3:
+                raise RuntimeError("a proposer's bug")
+            yield c
+
+    monkeypatch.setattr(HeuristicProposer, "stream", three_then_fail)
+    without_algebra(monkeypatch)
+    r = solve(CLASSICS_AUX, NEEDS_AUX, mode="search", timeout=60, max_depth=1)
+    assert r.status == "exhausted" and r.candidates == 3, (r.status, r.candidates, r.error)

@@ -35,6 +35,9 @@ class ProposalState:
 
 
 class Proposer(Protocol):
+    """May also have ``stream(state, k)``, the same candidates as an iterator that does the work
+    of each only when it is asked for; the search draws from it when it is there."""
+
     def propose(self, state: ProposalState, k: int) -> list[Candidate]:
         """At most ``k`` constructible clauses, best first, each making a point not already in
         the figure, no two making the same point."""

@@ -20,6 +20,7 @@ circle, for second intersections), is dropped.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 
 from geosolver.diagram import extend_diagram
 from geosolver.errors import GeoError
@@ -140,6 +141,12 @@ class HeuristicProposer:
         self.max_tries = max_tries  # placements attempted at most, per call
 
     def propose(self, state: ProposalState, k: int) -> list[Candidate]:
+        return list(self.stream(state, k))
+
+    def stream(self, state: ProposalState, k: int) -> Iterator[Candidate]:
+        """``propose``'s candidates one at a time, each placed only when it is asked for: the
+        search tries the first while the rest are unplaced (placing a root's 4,000 candidates
+        takes seconds, and a proof often comes among the first)."""
         d = state.diagram
         problem = d.problem
         goal = {p for g in problem.goals for p in g.statement.points}
@@ -153,9 +160,9 @@ class HeuristicProposer:
         name = fresh_name(set(d.points))
         grid = 1e-7 * d.scale  # two ways to one point agree far closer than this
         seen: set[tuple] = set()
-        out: list[Candidate] = []
+        given = 0
         for tries, (_, (kind, template, inputs)) in enumerate(ranked):
-            if len(out) >= k or tries >= self.max_tries:
+            if given >= k or tries >= self.max_tries:
                 break
             clause = template.replace("@", name)
             try:
@@ -170,5 +177,5 @@ class HeuristicProposer:
             if cell in seen:
                 continue
             seen.add(cell)
-            out.append(Candidate(clause, name, kind, score(kind, inputs, goal, near)))
-        return out
+            given += 1
+            yield Candidate(clause, name, kind, score(kind, inputs, goal, near))
