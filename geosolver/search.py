@@ -141,9 +141,14 @@ class Tree:
 
 
 def _clauses(candidates: Iterator) -> Iterator[str]:
+    """Each candidate's clause once (a proposer that repeats one would otherwise have it tried
+    twice or not, by how many tasks a pool holds ahead); none after a proposer's failure."""
+    seen: set[str] = set()
     try:
         for c in candidates:
-            yield c.clause
+            if c.clause not in seen:
+                seen.add(c.clause)
+                yield c.clause
     except Exception:  # noqa: BLE001 -- a proposer failing midway: the search goes on without the rest
         return
 

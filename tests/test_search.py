@@ -246,6 +246,11 @@ def test_a_proposer_failing_midway_keeps_what_it_gave(monkeypatch):
             yield c
 
     monkeypatch.setattr(HeuristicProposer, "stream", three_then_fail)
+    asked = []
+    real_proposals = search_module.Tree.proposals
+    monkeypatch.setattr(search_module.Tree, "proposals",
+                        lambda self, path, seconds, k: asked.append(path) or real_proposals(self, path, seconds, k))
     without_algebra(monkeypatch)
     r = solve(CLASSICS_AUX, NEEDS_AUX, mode="search", timeout=60, max_depth=1)
     assert r.status == "exhausted" and r.candidates == 3, (r.status, r.candidates, r.error)
+    assert asked == [(), ()]  # the wider second round found nothing new: the search ended there
