@@ -43,11 +43,12 @@ def _bench(suite: str, mode: str, budget: int, out: Path, workers: int, names: l
 
 def run(out: Path, budgets: list[int], modes: list[str], workers: int, suites: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    left = {}
+    saved = out / "left.json"
+    left = json.loads(saved.read_text()) if saved.exists() else {}  # a run of another suite keeps this one's
     for suite in suites:
         ddar = _records(_bench(suite, "ddar", 60, out, workers, None))
         left[suite] = sorted(n for n, r in ddar.items() if r["status"] != "solved")
-    (out / "left.json").write_text(json.dumps(left, indent=1) + "\n")
+    saved.write_text(json.dumps(left, indent=1) + "\n")
     for budget in budgets:
         for suite in suites:
             for mode in modes:
