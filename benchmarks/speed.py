@@ -21,6 +21,7 @@ Data: $GEOSOLVER_DATA (default ../shared/anchors/alphageometry).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,17 +100,24 @@ def rows_of(tree: Path, key: str, timeout: float) -> list[dict]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def compare(ref: str, keys: list[str], timeout: float) -> tuple[dict, str]:
-    """Each suite's rows on commit ``ref`` (run first, in its own worktree and process)."""
+@contextlib.contextmanager
+def worktree(ref: str) -> Iterator[tuple[Path, str]]:
+    """A checkout of commit ``ref`` in a temporary git worktree, and its short sha."""
     sha = subprocess.run(["git", "rev-parse", "--short", ref], check=True, capture_output=True, text=True,
                          cwd=REPO).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         tree = Path(tmp) / "ref"
         subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], check=True, capture_output=True, cwd=REPO)
         try:
-            return {k: rows_of(tree, k, timeout) for k in keys}, sha
+            yield tree, sha
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(tree)], capture_output=True, cwd=REPO)
+
+
+def compare(ref: str, keys: list[str], timeout: float) -> tuple[dict, str]:
+    """Each suite's rows on commit ``ref`` (run first, in its own worktree and process)."""
+    with worktree(ref) as (tree, sha):
+        return {k: rows_of(tree, k, timeout) for k in keys}, sha
 
 
 def ratio_table(ref_rows: dict, rows: dict, sha: str) -> str:

@@ -44,7 +44,7 @@ LOG_SLACK = 4 * LOGLEN_TOL
 NUM_TOL = TOL  # the strict checks, as ddar/numeric.py makes them
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _find_class(reps: np.ndarray, value: float, tol: float, period: float) -> int:
     """Index of the class representative within tol of value (period > 0: values mod period)."""
     if period > 0:
@@ -64,7 +64,7 @@ def _find_class(reps: np.ndarray, value: float, tol: float, period: float) -> in
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _distinct(row: np.ndarray, vars_: np.ndarray, nv: int, group: int) -> bool:
     if group == GROUP_PAIRS:
         for i in range(0, nv, 2):
@@ -140,9 +140,9 @@ def _in_csr(offsets: np.ndarray, values: np.ndarray, key: int, a: int, b: int, c
     return False
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _test(row, code, vars_, nv, coefs, const, group, q_theta, q_log, line, circle_of, circle_member,
-          lenc, mid, sim_off, sim_val, con_off, con_val, xy, scale, n) -> bool:
+          lenc, mid, sim_off, sim_val, con_off, con_val, xy, scale, n, scratch) -> bool:
     if not _distinct(row, vars_, nv, group):
         return False
     if code == PARA or code == PERP or code == EQANGLE or code == ACONST:
@@ -185,10 +185,9 @@ def _test(row, code, vars_, nv, coefs, const, group, q_theta, q_log, line, circl
         if code == SIMTRI:
             return _in_csr(sim_off, sim_val, key, row[vars_[3]], row[vars_[4]], row[vars_[5]])
         return _in_csr(con_off, con_val, key, row[vars_[3]], row[vars_[4]], row[vars_[5]])
-    pts = np.empty(nv, dtype=np.int64)
-    for i in range(nv):
-        pts[i] = row[vars_[i]]
-    return _check(code, xy, pts, scale)
+    for i in range(nv):  # the caller's scratch array, as long as the longest atom
+        scratch[i] = row[vars_[i]]
+    return _check(code, xy, scratch[:nv], scale)
 
 
 MAX_POINTS = 300
@@ -212,11 +211,12 @@ def _push(out, k, row):
 
 
 @njit(cache=True)
-def _fill_perms(out, k, row, targets, nt, pts, npts):
-    """Rows with the ``nt`` target variables set to distinct points of ``pts`` (in every order)."""
-    idx = np.zeros(nt, dtype=np.int64)
+def _fill_perms(out, k, row, targets, nt, pts, npts, idx):
+    """Rows with the ``nt`` target variables set to distinct points of ``pts`` (in every order);
+    ``idx``: the caller's scratch array, at least ``nt`` long."""
     if nt == 0 or npts < nt:
         return out, k
+    idx[:nt] = 0
     while True:
         ok = True
         for i in range(nt):
@@ -224,10 +224,9 @@ def _fill_perms(out, k, row, targets, nt, pts, npts):
                 if idx[i] == idx[j]:
                     ok = False
         if ok:
-            new = row.copy()
+            out, k = _push(out, k, row)
             for i in range(nt):
-                new[targets[i]] = pts[idx[i]]
-            out, k = _push(out, k, new)
+                out[k - 1, targets[i]] = pts[idx[i]]
         t = nt - 1
         while t >= 0:
             idx[t] += 1
@@ -248,26 +247,35 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
              mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, tri_all_sim, tri_all_con):
     """Every binding (row) that extends one of ``init`` and passes the plan's steps."""
     rows = init.copy()
+    # scratch arrays, made once rather than per row (an atom has at most 8 arguments)
+    scratch = np.empty(8, dtype=np.int64)
+    targets = np.empty(8, dtype=np.int64)
+    bound_pts = np.empty(8, dtype=np.int64)
+    idx = np.empty(8, dtype=np.int64)
     for s in range(steps.shape[0]):
         kind, arg = steps[s, 0], steps[s, 1]
         nrows = rows.shape[0]
         if nrows == 0:
             break
-        out = np.empty((max(16, nrows), nvars), dtype=np.int64)
         k = 0
-        if kind == TEST:
+        if kind == TEST:  # the rows that pass, kept in place (rows is this kernel's own array)
             a = arg
             for r in range(nrows):
                 if _test(rows[r], atoms_code[a], atoms_vars[a], atoms_nv[a], atoms_coefs[a], atoms_const[a],
                          atoms_group[a], q_theta, q_log, line, circle_of, circle_member, lenc, mid,
-                         sim_off, sim_val, con_off, con_val, xy, scale, n):
-                    out, k = _push(out, k, rows[r])
-        elif kind == SCAN:
+                         sim_off, sim_val, con_off, con_val, xy, scale, n, scratch):
+                    if k != r:
+                        rows[k] = rows[r]
+                    k += 1
+            rows = rows[:k]
+            continue
+        # each new row is written where it goes: no row is built apart and copied
+        out = np.empty((max(16, nrows), nvars), dtype=np.int64)
+        if kind == SCAN:
             for r in range(nrows):
                 for p in range(n):
-                    new = rows[r].copy()
-                    new[arg] = p
-                    out, k = _push(out, k, new)
+                    out, k = _push(out, k, rows[r])
+                    out[k - 1, arg] = p
         else:
             a = arg
             mode = gen_info[s, 0]
@@ -305,17 +313,15 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                             off = dir_from_off if theta else len_from_off
                             val = dir_from_val if theta else len_from_val
                             for t2 in range(off[key], off[key + 1]):
-                                new = row.copy()
-                                new[other] = val[t2]
-                                out, k = _push(out, k, new)
+                                out, k = _push(out, k, row)
+                                out[k - 1, other] = val[t2]
                         else:
                             off = dir_pair_off if theta else len_pair_off
                             val = dir_pair_val if theta else len_pair_val
                             for t2 in range(off[cls], off[cls + 1]):
-                                new = row.copy()
-                                new[x] = val[t2, 0]
-                                new[y] = val[t2, 1]
-                                out, k = _push(out, k, new)
+                                out, k = _push(out, k, row)
+                                out[k - 1, x] = val[t2, 0]
+                                out[k - 1, y] = val[t2, 1]
                 elif mode == G_PAIR_ALL:
                     x1, y1, x2, y2 = vars_[0], vars_[1], vars_[2], vars_[3]
                     theta = code == PARA or code == PERP
@@ -330,24 +336,21 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                                 continue
                         for t1 in range(off[c1], off[c1 + 1]):
                             for t2 in range(off[c2], off[c2 + 1]):
-                                new = row.copy()
-                                new[x1], new[y1] = val[t1, 0], val[t1, 1]
-                                new[x2], new[y2] = val[t2, 0], val[t2, 1]
-                                out, k = _push(out, k, new)
+                                out, k = _push(out, k, row)
+                                out[k - 1, x1], out[k - 1, y1] = val[t1, 0], val[t1, 1]
+                                out[k - 1, x2], out[k - 1, y2] = val[t2, 0], val[t2, 1]
                 elif mode == G_SET or mode == G_SET_ALL or mode == G_LINES_THROUGH:
-                    targets = np.empty(nv, dtype=np.int64)
                     nt = 0
-                    known = np.empty(nv, dtype=np.int64)
                     nk = 0
                     for i in range(nv):
                         if row[vars_[i]] < 0:
                             targets[nt] = vars_[i]
                             nt += 1
                         else:
-                            known[nk] = row[vars_[i]]
+                            bound_pts[nk] = row[vars_[i]]
                             nk += 1
                     if mode == G_LINES_THROUGH:
-                        p = known[0]
+                        p = bound_pts[0]
                         for q in range(n):
                             lid = line[p, q]
                             if q == p or lid < 0:
@@ -359,53 +362,50 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                                     break
                             if first:
                                 pts = line_val[line_off[lid]:line_off[lid + 1]]
-                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0])
+                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0], idx)
                     elif mode == G_SET:
                         if code == COLL:
-                            lid = line[known[0], known[1]]
+                            lid = line[bound_pts[0], bound_pts[1]]
                             out, k = _fill_perms(out, k, row, targets, nt, line_val[line_off[lid]:line_off[lid + 1]],
-                                                 line_off[lid + 1] - line_off[lid])
+                                                 line_off[lid + 1] - line_off[lid], idx)
                         else:
-                            cid = circle_of[known[0], known[1], known[2]]
+                            cid = circle_of[bound_pts[0], bound_pts[1], bound_pts[2]]
                             if cid >= 0:
                                 pts = circle_val[circle_off[cid]:circle_off[cid + 1]]
-                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0])
+                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0], idx)
                     else:
                         off = line_off if code == COLL else circle_off
                         val = line_val if code == COLL else circle_val
                         for g in range(off.shape[0] - 1):
                             if off[g + 1] - off[g] >= nt:
-                                out, k = _fill_perms(out, k, row, targets, nt, val[off[g]:off[g + 1]], off[g + 1] - off[g])
+                                out, k = _fill_perms(out, k, row, targets, nt, val[off[g]:off[g + 1]], off[g + 1] - off[g], idx)
                 elif mode == G_MIDP_AB:
                     q = mid[row[vars_[1]], row[vars_[2]]]
                     if q >= 0:
-                        new = row.copy()
-                        new[vars_[0]] = q
-                        out, k = _push(out, k, new)
+                        out, k = _push(out, k, row)
+                        out[k - 1, vars_[0]] = q
                 elif mode == G_MIDP_REFLECT:
                     known, other = gen_info[s, 1], gen_info[s, 2]
                     q = reflect[row[vars_[0]], row[known]]
                     if q >= 0:
-                        new = row.copy()
-                        new[other] = q
-                        out, k = _push(out, k, new)
+                        out, k = _push(out, k, row)
+                        out[k - 1, other] = q
                 elif mode == G_MIDP_ALL:
                     for t in range(mid_pairs.shape[0]):
-                        new = row.copy()
-                        new[vars_[0]], new[vars_[1]], new[vars_[2]] = mid_pairs[t, 0], mid_pairs[t, 1], mid_pairs[t, 2]
-                        out, k = _push(out, k, new)
+                        out, k = _push(out, k, row)
+                        out[k - 1, vars_[0]], out[k - 1, vars_[1]] = mid_pairs[t, 0], mid_pairs[t, 1]
+                        out[k - 1, vars_[2]] = mid_pairs[t, 2]
                 elif mode == G_CIRCLE:
                     o, rim = row[vars_[0]], gen_info[s, 1]
                     cls = lenc[o, row[rim]]
                     key = cls * n + o
                     pts = len_from_val[len_from_off[key]:len_from_off[key + 1]]
-                    targets = np.empty(nv, dtype=np.int64)
                     nt = 0
                     for i in range(1, nv):
                         if row[vars_[i]] < 0:
                             targets[nt] = vars_[i]
                             nt += 1
-                    out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0])
+                    out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0], idx)
                 elif mode == G_TRI:
                     first = gen_info[s, 1]  # 0: the first triangle is bound, 1: the second
                     src = 0 if first == 0 else 3
@@ -414,28 +414,23 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                     off = sim_off if code == SIMTRI else con_off
                     val = sim_val if code == SIMTRI else con_val
                     for t in range(off[key], off[key + 1]):
-                        new = row.copy()
-                        ok = True
+                        out, k = _push(out, k, row)
                         for i in range(3):
                             v = vars_[dst + i]
-                            if new[v] >= 0 and new[v] != val[t, i]:
-                                ok = False
-                            new[v] = val[t, i]
-                        if ok:
-                            out, k = _push(out, k, new)
+                            if out[k - 1, v] >= 0 and out[k - 1, v] != val[t, i]:
+                                k -= 1  # a vertex bound elsewhere: not this pair
+                                break
+                            out[k - 1, v] = val[t, i]
                 else:  # G_TRI_ALL: every pair, or those that agree with the vertices bound
                     pairs = tri_all_sim if code == SIMTRI else tri_all_con
                     for t in range(pairs.shape[0]):
-                        new = row.copy()
-                        ok = True
+                        out, k = _push(out, k, row)
                         for i in range(6):
                             v = vars_[i]
-                            if new[v] >= 0 and new[v] != pairs[t, i]:
-                                ok = False
+                            if out[k - 1, v] >= 0 and out[k - 1, v] != pairs[t, i]:
+                                k -= 1
                                 break
-                            new[v] = pairs[t, i]
-                        if ok:
-                            out, k = _push(out, k, new)
+                            out[k - 1, v] = pairs[t, i]
         rows = out[:k]
     return rows
 
@@ -596,6 +591,7 @@ def run_batch(step_off, st_all, info_all, atom_off, codes_all, vars_all, nv_all,
     out = np.empty((64, width), dtype=np.int64)
     k = 0
     row_off = np.zeros(nplans + 1, dtype=np.int64)
+    pad = np.full(width, -1, dtype=np.int64)
     for p in range(nplans):
         s0, s1, a0, a1 = step_off[p], step_off[p + 1], atom_off[p], atom_off[p + 1]
         nvars = nvars_all[p]
@@ -605,9 +601,8 @@ def run_batch(step_off, st_all, info_all, atom_off, codes_all, vars_all, nv_all,
                         dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
                         line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca)
         for r in range(rows.shape[0]):
-            new = np.full(width, -1, dtype=np.int64)
-            new[:nvars] = rows[r]
-            out, k = _push(out, k, new)
+            out, k = _push(out, k, pad)
+            out[k - 1, :nvars] = rows[r]
         row_off[p + 1] = k
     return out[:k], row_off
 
