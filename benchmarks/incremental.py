@@ -14,9 +14,9 @@ their ratio.
 
 ``--compare REF``: the candidates as the search tries them (``Tree.attempt``,
 siblings sharing the matching caches), timed in this tree and in a worktree of
-commit REF, each in its own process, the two alternating ``--repeat`` times;
-each problem's time for its candidates is the least of its repeats (the
-machine's other load only ever adds time), in process CPU seconds.  The
+commit REF, one problem per process, the two sides in turn problem by problem,
+``--repeat`` rounds; each problem's time for its candidates is the least of its
+rounds (the machine's other load only ever adds time), in process CPU seconds.  The
 candidates' outcomes (status and score) must agree, or the run stops.
 
 Data: $GEOSOLVER_DATA (default ../shared/anchors/alphageometry).
@@ -38,8 +38,9 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("GEOSOLVER_DATA", REPO.parent / "shared" / "anchors" / "alphageometry"))
 
 
-def saturated_roots():
-    """(problem, root Node) of each IMO-AG-30 problem the engine alone leaves, kernels warm."""
+def saturated_roots(names: list[str] | None = None):
+    """(problem, root Node) of each IMO-AG-30 problem the engine alone leaves (of ``names``, if
+    given), kernels warm."""
     import geosolver
     from ddar.engine import Limits, warm_up
     from geosolver.search import Node
@@ -47,6 +48,8 @@ def saturated_roots():
 
     warm_up()
     for problem in geosolver.load_problems(DATA / "imo_ag_30.txt"):
+        if names is not None and problem.name not in names:
+            continue
         d, e = prepare(problem, 0)
         engine = new_engine(e)
         report = engine.saturate(e.goals, Limits(seconds=60))
@@ -61,13 +64,13 @@ def first_candidates(root, k: int) -> list[str]:
     return [c.clause for c in HeuristicProposer().propose(ProposalState(root.diagram), k)]
 
 
-def search_times(per_problem: int) -> dict:
+def search_times(per_problem: int, names: list[str] | None = None) -> dict:
     """Per problem: CPU seconds for its first candidates tried as the search tries them, and
     their outcomes."""
     from geosolver.search import Tree
 
     out = {}
-    for problem, root in saturated_roots():
+    for problem, root in saturated_roots(names):
         tree = Tree(problem, 0, root, 2)
         clauses = first_candidates(root, per_problem)
         t0 = time.process_time()
@@ -76,12 +79,12 @@ def search_times(per_problem: int) -> dict:
     return out
 
 
-def search_times_in(tree: Path, per_problem: int) -> dict:
+def search_times_in(tree: Path, per_problem: int, names: list[str] | None = None) -> dict:
     """``search_times`` in a fresh process with the geosolver of ``tree``."""
-    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]); "
-            "import incremental; print(json.dumps(incremental.search_times(int(sys.argv[3]))))")
-    out = subprocess.run([sys.executable, "-c", code, str(tree), str(REPO / "benchmarks"), str(per_problem)],
-                         check=True, capture_output=True, text=True, cwd=tree)
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]); import incremental; "
+            "print(json.dumps(incremental.search_times(int(sys.argv[3]), json.loads(sys.argv[4]))))")
+    out = subprocess.run([sys.executable, "-c", code, str(tree), str(REPO / "benchmarks"), str(per_problem),
+                          json.dumps(names)], check=True, capture_output=True, text=True, cwd=tree)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -89,12 +92,14 @@ def compare(ref: str, per_problem: int, repeat: int) -> str:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from speed import worktree
 
-    runs: dict[str, list[dict]] = {"ref": [], "here": []}
+    names = [problem.name for problem, _ in saturated_roots()]
+    runs: dict[str, list[dict]] = {"ref": [{} for _ in range(repeat)], "here": [{} for _ in range(repeat)]}
     with worktree(ref) as (tree, sha):
-        for _ in range(repeat):
-            runs["ref"].append(search_times_in(tree, per_problem))
-            runs["here"].append(search_times_in(REPO, per_problem))
-            print(f"round {len(runs['here'])} of {repeat}", file=sys.stderr, flush=True)
+        for k in range(repeat):  # one problem at a time, the two sides in turn: the machine's pace drifts
+            for name in names:
+                runs["ref"][k].update(search_times_in(tree, per_problem, [name]))
+                runs["here"][k].update(search_times_in(REPO, per_problem, [name]))
+            print(f"round {k + 1} of {repeat}", file=sys.stderr, flush=True)
     first = runs["here"][0]
     for run in runs["ref"] + runs["here"]:
         for name, row in run.items():
@@ -107,7 +112,7 @@ def compare(ref: str, per_problem: int, repeat: int) -> str:
         "",
         (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; the first "
          f"{per_problem} candidates the heuristic proposer ranks on each IMO-AG-30 problem the engine alone leaves, "
-         f"tried as the search tries them; the least CPU time of {repeat} alternating runs per side. "
+         f"tried as the search tries them; the least CPU time of {repeat} rounds, the sides alternating by problem. "
          "The candidates' outcomes are the same on both."),
         "",
         f"Total: **{ref_s / here_s:.2f}x** faster than {sha} ({ref_s:.1f} s against {here_s:.1f} s).",

@@ -94,7 +94,7 @@ class Report:
 
 
 def kernels_cached() -> bool:
-    """Whether numba's on-disk cache seems to hold the join kernel (else warm_up compiles, ~15 s)."""
+    """Whether numba's on-disk cache seems to hold the join kernel (else warm_up compiles, ~30 s)."""
     from pathlib import Path
 
     from ddar import join_kernel

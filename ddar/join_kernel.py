@@ -9,6 +9,12 @@ goes through the steps, each one filtering rows (``test``), multiplying them
 (``ncoll``, ``npara``, ``nperp``, ``sameside``, ``sameclock``, ``diff``) are
 computed with the formulas of ``ddar/numeric.py``, so that what the matcher
 lets through, the proof checker accepts.
+
+Speed: the loops over rows index the tables (``rows[r, j]``) and make no call
+per row that passes arrays or returns one: numba counts the references of each
+array a call takes, which cost ten times the test itself when a test step called
+a function per row (``benchmarks/INCREMENTAL.md``, stop 32).  A test step is one
+``_filter`` call; a new row is appended in place (``_grow`` only when full).
 """
 
 from __future__ import annotations
@@ -65,17 +71,18 @@ def _find_class(reps: np.ndarray, value: float, tol: float, period: float) -> in
 
 
 @njit(cache=True, inline="always")
-def _distinct(row: np.ndarray, vars_: np.ndarray, nv: int, group: int) -> bool:
+def _distinct(rows: np.ndarray, r: int, vars_: np.ndarray, nv: int, group: int) -> bool:
+    """Whether row ``r`` binds the atom's groups (``PredicateSpec.distinct``) to distinct points."""
     if group == GROUP_PAIRS:
         for i in range(0, nv, 2):
-            if row[vars_[i]] == row[vars_[i + 1]]:
+            if rows[r, vars_[i]] == rows[r, vars_[i + 1]]:
                 return False
         return True
     size = nv if group == GROUP_ALL else 3
     for start in range(0, nv, size):
         for i in range(start, start + size):
             for j in range(i + 1, start + size):
-                if row[vars_[i]] == row[vars_[j]]:
+                if rows[r, vars_[i]] == rows[r, vars_[j]]:
                     return False
     return True
 
@@ -140,54 +147,66 @@ def _in_csr(offsets: np.ndarray, values: np.ndarray, key: int, a: int, b: int, c
     return False
 
 
-@njit(cache=True, inline="always")
-def _test(row, code, vars_, nv, coefs, const, group, q_theta, q_log, line, circle_of, circle_member,
-          lenc, mid, sim_off, sim_val, con_off, con_val, xy, scale, n, scratch) -> bool:
-    if not _distinct(row, vars_, nv, group):
-        return False
-    if code == PARA or code == PERP or code == EQANGLE or code == ACONST:
-        r = -const
-        for i in range(nv // 2):
-            r += coefs[i] * q_theta[row[vars_[2 * i]], row[vars_[2 * i + 1]]]
-        r = r % math.pi
-        return min(r, math.pi - r) <= ANGLE_SLACK
-    if code == CONG or code == EQRATIO or code == RCONST:
-        r = -const
-        for i in range(nv // 2):
-            r += coefs[i] * q_log[row[vars_[2 * i]], row[vars_[2 * i + 1]]]
-        return abs(r) <= LOG_SLACK
-    if code == COLL:
-        lid = line[row[vars_[0]], row[vars_[1]]]
-        for i in range(2, nv):
-            if line[row[vars_[0]], row[vars_[i]]] != lid:
-                return False
-        return True
-    if code == CYCLIC:
-        a, b, c = row[vars_[0]], row[vars_[1]], row[vars_[2]]
-        cid = circle_of[a, b, c]
-        if cid < 0:
-            return False
-        for i in range(3, nv):
-            if not circle_member[cid, row[vars_[i]]]:
-                return False
-        return True
-    if code == CIRCLE:
-        o = row[vars_[0]]
-        l0 = lenc[o, row[vars_[1]]]
-        for i in range(2, nv):
-            if lenc[o, row[vars_[i]]] != l0:
-                return False
-        return True
-    if code == MIDP:
-        return mid[row[vars_[1]], row[vars_[2]]] == row[vars_[0]]
-    if code == SIMTRI or code == CONTRI:
-        key = (row[vars_[0]] * n + row[vars_[1]]) * n + row[vars_[2]]
-        if code == SIMTRI:
-            return _in_csr(sim_off, sim_val, key, row[vars_[3]], row[vars_[4]], row[vars_[5]])
-        return _in_csr(con_off, con_val, key, row[vars_[3]], row[vars_[4]], row[vars_[5]])
-    for i in range(nv):  # the caller's scratch array, as long as the longest atom
-        scratch[i] = row[vars_[i]]
-    return _check(code, xy, scratch[:nv], scale)
+@njit(cache=True)
+def _filter(rows, code, vars_, nv, coefs, const, group, q_theta, q_log, line, circle_of, circle_member,
+            lenc, mid, sim_off, sim_val, con_off, con_val, xy, scale, n) -> int:
+    """Keep the rows that pass one atom, in place and in order; how many.  One call per step,
+    one loop per predicate kind: a test called per row, with its twenty arrays, cost ten times
+    the test (their reference counts)."""
+    k = 0
+    theta = code == PARA or code == PERP or code == EQANGLE or code == ACONST
+    loglen = code == CONG or code == EQRATIO or code == RCONST
+    pts = np.empty(8, dtype=np.int64)  # an atom has at most 8 arguments
+    for r in range(rows.shape[0]):
+        if not _distinct(rows, r, vars_, nv, group):
+            continue
+        if theta:
+            x = -const
+            for i in range(nv // 2):
+                x += coefs[i] * q_theta[rows[r, vars_[2 * i]], rows[r, vars_[2 * i + 1]]]
+            x = x % math.pi
+            ok = min(x, math.pi - x) <= ANGLE_SLACK
+        elif loglen:
+            x = -const
+            for i in range(nv // 2):
+                x += coefs[i] * q_log[rows[r, vars_[2 * i]], rows[r, vars_[2 * i + 1]]]
+            ok = abs(x) <= LOG_SLACK
+        elif code == COLL:
+            lid = line[rows[r, vars_[0]], rows[r, vars_[1]]]
+            ok = True
+            for i in range(2, nv):
+                if line[rows[r, vars_[0]], rows[r, vars_[i]]] != lid:
+                    ok = False
+                    break
+        elif code == CYCLIC:
+            cid = circle_of[rows[r, vars_[0]], rows[r, vars_[1]], rows[r, vars_[2]]]
+            ok = cid >= 0
+            for i in range(3, nv):
+                if ok and not circle_member[cid, rows[r, vars_[i]]]:
+                    ok = False
+        elif code == CIRCLE:
+            o = rows[r, vars_[0]]
+            l0 = lenc[o, rows[r, vars_[1]]]
+            ok = True
+            for i in range(2, nv):
+                if lenc[o, rows[r, vars_[i]]] != l0:
+                    ok = False
+                    break
+        elif code == MIDP:
+            ok = mid[rows[r, vars_[1]], rows[r, vars_[2]]] == rows[r, vars_[0]]
+        elif code == SIMTRI or code == CONTRI:
+            key = (rows[r, vars_[0]] * n + rows[r, vars_[1]]) * n + rows[r, vars_[2]]
+            off, val = (sim_off, sim_val) if code == SIMTRI else (con_off, con_val)
+            ok = _in_csr(off, val, key, rows[r, vars_[3]], rows[r, vars_[4]], rows[r, vars_[5]])
+        else:  # the non-degeneracy checks
+            for i in range(nv):
+                pts[i] = rows[r, vars_[i]]
+            ok = _check(code, xy, pts[:nv], scale)
+        if ok:
+            if k != r:
+                rows[k] = rows[r]
+            k += 1
+    return k
 
 
 MAX_POINTS = 300
@@ -199,24 +218,43 @@ class TableTooLarge(OverBudget):
 
 
 @njit(cache=True)
-def _push(out, k, row):
-    if k == out.shape[0]:
-        if k >= MAX_ROWS:
-            raise TableTooLarge("a rule's matches outgrew the limit of 2**21 bindings")
-        bigger = np.empty((out.shape[0] * 2, out.shape[1]), dtype=np.int64)
-        bigger[:k] = out[:k]
-        out = bigger
-    out[k] = row
-    return out, k + 1
+def _grow(out, k):
+    """``out`` (its first ``k`` rows full) twice as long: called where a row is to be appended,
+    ``if k == out.shape[0]``, so that the common path (the row written in place) is no call."""
+    if k >= MAX_ROWS:
+        raise TableTooLarge("a rule's matches outgrew the limit of 2**21 bindings")
+    bigger = np.empty((out.shape[0] * 2, out.shape[1]), dtype=np.int64)
+    bigger[:k] = out[:k]
+    return bigger
+
+
+@njit(cache=True, inline="always")
+def _room(out, k, extra):
+    """``out`` with room for ``extra`` more rows after its first ``k``."""
+    while k + extra > out.shape[0]:
+        out = _grow(out, out.shape[0])
+    return out
+
+
+@njit(cache=True, inline="always")
+def _perms(m, nt):
+    """How many ordered choices of ``nt`` distinct items among ``m``."""
+    c = 1 if m >= nt else 0
+    for i in range(nt):
+        c *= m - i
+    return c
 
 
 @njit(cache=True)
-def _fill_perms(out, k, row, targets, nt, pts, npts, idx):
-    """Rows with the ``nt`` target variables set to distinct points of ``pts`` (in every order);
-    ``idx``: the caller's scratch array, at least ``nt`` long."""
+def _fill_perms(out, k, rows, r, targets, nt, vals, lo, hi, idx):
+    """Rows ``r`` of ``rows`` with the ``nt`` target variables set to distinct points of
+    ``vals[lo:hi]`` (in every order), written from row ``k`` of ``out`` (room made by the
+    caller, ``_perms``); the new ``k``.  ``idx``: the caller's scratch array."""
+    npts = hi - lo
     if nt == 0 or npts < nt:
-        return out, k
+        return k
     idx[:nt] = 0
+    width = rows.shape[1]
     while True:
         ok = True
         for i in range(nt):
@@ -224,9 +262,11 @@ def _fill_perms(out, k, row, targets, nt, pts, npts, idx):
                 if idx[i] == idx[j]:
                     ok = False
         if ok:
-            out, k = _push(out, k, row)
+            for c in range(width):
+                out[k, c] = rows[r, c]
             for i in range(nt):
-                out[k - 1, targets[i]] = pts[idx[i]]
+                out[k, targets[i]] = vals[lo + idx[i]]
+            k += 1
         t = nt - 1
         while t >= 0:
             idx[t] += 1
@@ -235,7 +275,7 @@ def _fill_perms(out, k, row, targets, nt, pts, npts, idx):
             idx[t] = 0
             t -= 1
         if t < 0:
-            return out, k
+            return k
 
 
 @njit(cache=True)
@@ -243,12 +283,11 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
              nvars, n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps,
              dir_from_off, dir_from_val, dir_pair_off, dir_pair_val,
              len_from_off, len_from_val, len_pair_off, len_pair_val,
-             line, line_off, line_val, circle_of, circle_off, circle_val, circle_member,
+             line, line_off, line_val, through_off, through_val, circle_of, circle_off, circle_val, circle_member,
              mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, tri_all_sim, tri_all_con):
     """Every binding (row) that extends one of ``init`` and passes the plan's steps."""
     rows = init.copy()
     # scratch arrays, made once rather than per row (an atom has at most 8 arguments)
-    scratch = np.empty(8, dtype=np.int64)
     targets = np.empty(8, dtype=np.int64)
     bound_pts = np.empty(8, dtype=np.int64)
     idx = np.empty(8, dtype=np.int64)
@@ -260,22 +299,20 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
         k = 0
         if kind == TEST:  # the rows that pass, kept in place (rows is this kernel's own array)
             a = arg
-            for r in range(nrows):
-                if _test(rows[r], atoms_code[a], atoms_vars[a], atoms_nv[a], atoms_coefs[a], atoms_const[a],
-                         atoms_group[a], q_theta, q_log, line, circle_of, circle_member, lenc, mid,
-                         sim_off, sim_val, con_off, con_val, xy, scale, n, scratch):
-                    if k != r:
-                        rows[k] = rows[r]
-                    k += 1
-            rows = rows[:k]
+            rows = rows[:_filter(rows, atoms_code[a], atoms_vars[a], atoms_nv[a], atoms_coefs[a], atoms_const[a],
+                                 atoms_group[a], q_theta, q_log, line, circle_of, circle_member, lenc, mid,
+                                 sim_off, sim_val, con_off, con_val, xy, scale, n)]
             continue
         # each new row is written where it goes: no row is built apart and copied
         out = np.empty((max(16, nrows), nvars), dtype=np.int64)
         if kind == SCAN:
             for r in range(nrows):
                 for p in range(n):
-                    out, k = _push(out, k, rows[r])
-                    out[k - 1, arg] = p
+                    if k == out.shape[0]:
+                        out = _grow(out, k)
+                    out[k] = rows[r]
+                    out[k, arg] = p
+                    k += 1
         else:
             a = arg
             mode = gen_info[s, 0]
@@ -313,15 +350,21 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                             off = dir_from_off if theta else len_from_off
                             val = dir_from_val if theta else len_from_val
                             for t2 in range(off[key], off[key + 1]):
-                                out, k = _push(out, k, row)
-                                out[k - 1, other] = val[t2]
+                                if k == out.shape[0]:
+                                    out = _grow(out, k)
+                                out[k] = row
+                                out[k, other] = val[t2]
+                                k += 1
                         else:
                             off = dir_pair_off if theta else len_pair_off
                             val = dir_pair_val if theta else len_pair_val
                             for t2 in range(off[cls], off[cls + 1]):
-                                out, k = _push(out, k, row)
-                                out[k - 1, x] = val[t2, 0]
-                                out[k - 1, y] = val[t2, 1]
+                                if k == out.shape[0]:
+                                    out = _grow(out, k)
+                                out[k] = row
+                                out[k, x] = val[t2, 0]
+                                out[k, y] = val[t2, 1]
+                                k += 1
                 elif mode == G_PAIR_ALL:
                     x1, y1, x2, y2 = vars_[0], vars_[1], vars_[2], vars_[3]
                     theta = code == PARA or code == PERP
@@ -336,9 +379,12 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                                 continue
                         for t1 in range(off[c1], off[c1 + 1]):
                             for t2 in range(off[c2], off[c2 + 1]):
-                                out, k = _push(out, k, row)
-                                out[k - 1, x1], out[k - 1, y1] = val[t1, 0], val[t1, 1]
-                                out[k - 1, x2], out[k - 1, y2] = val[t2, 0], val[t2, 1]
+                                if k == out.shape[0]:
+                                    out = _grow(out, k)
+                                out[k] = row
+                                out[k, x1], out[k, y1] = val[t1, 0], val[t1, 1]
+                                out[k, x2], out[k, y2] = val[t2, 0], val[t2, 1]
+                                k += 1
                 elif mode == G_SET or mode == G_SET_ALL or mode == G_LINES_THROUGH:
                     nt = 0
                     nk = 0
@@ -351,61 +397,67 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                             nk += 1
                     if mode == G_LINES_THROUGH:
                         p = bound_pts[0]
-                        for q in range(n):
-                            lid = line[p, q]
-                            if q == p or lid < 0:
-                                continue
-                            first = True  # each line once: at its first point after p
-                            for q2 in range(q):
-                                if q2 != p and line[p, q2] == lid:
-                                    first = False
-                                    break
-                            if first:
-                                pts = line_val[line_off[lid]:line_off[lid + 1]]
-                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0], idx)
+                        for t in range(through_off[p], through_off[p + 1]):
+                            lid = through_val[t]
+                            lo, hi = line_off[lid], line_off[lid + 1]
+                            out = _room(out, k, _perms(hi - lo, nt))
+                            k = _fill_perms(out, k, rows, r, targets, nt, line_val, lo, hi, idx)
                     elif mode == G_SET:
                         if code == COLL:
                             lid = line[bound_pts[0], bound_pts[1]]
-                            out, k = _fill_perms(out, k, row, targets, nt, line_val[line_off[lid]:line_off[lid + 1]],
-                                                 line_off[lid + 1] - line_off[lid], idx)
+                            lo, hi = line_off[lid], line_off[lid + 1]
+                            out = _room(out, k, _perms(hi - lo, nt))
+                            k = _fill_perms(out, k, rows, r, targets, nt, line_val, lo, hi, idx)
                         else:
                             cid = circle_of[bound_pts[0], bound_pts[1], bound_pts[2]]
                             if cid >= 0:
-                                pts = circle_val[circle_off[cid]:circle_off[cid + 1]]
-                                out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0], idx)
+                                lo, hi = circle_off[cid], circle_off[cid + 1]
+                                out = _room(out, k, _perms(hi - lo, nt))
+                                k = _fill_perms(out, k, rows, r, targets, nt, circle_val, lo, hi, idx)
                     else:
                         off = line_off if code == COLL else circle_off
                         val = line_val if code == COLL else circle_val
                         for g in range(off.shape[0] - 1):
                             if off[g + 1] - off[g] >= nt:
-                                out, k = _fill_perms(out, k, row, targets, nt, val[off[g]:off[g + 1]], off[g + 1] - off[g], idx)
+                                out = _room(out, k, _perms(off[g + 1] - off[g], nt))
+                                k = _fill_perms(out, k, rows, r, targets, nt, val, off[g], off[g + 1], idx)
                 elif mode == G_MIDP_AB:
                     q = mid[row[vars_[1]], row[vars_[2]]]
                     if q >= 0:
-                        out, k = _push(out, k, row)
-                        out[k - 1, vars_[0]] = q
+                        if k == out.shape[0]:
+                            out = _grow(out, k)
+                        out[k] = row
+                        out[k, vars_[0]] = q
+                        k += 1
                 elif mode == G_MIDP_REFLECT:
                     known, other = gen_info[s, 1], gen_info[s, 2]
                     q = reflect[row[vars_[0]], row[known]]
                     if q >= 0:
-                        out, k = _push(out, k, row)
-                        out[k - 1, other] = q
+                        if k == out.shape[0]:
+                            out = _grow(out, k)
+                        out[k] = row
+                        out[k, other] = q
+                        k += 1
                 elif mode == G_MIDP_ALL:
                     for t in range(mid_pairs.shape[0]):
-                        out, k = _push(out, k, row)
-                        out[k - 1, vars_[0]], out[k - 1, vars_[1]] = mid_pairs[t, 0], mid_pairs[t, 1]
-                        out[k - 1, vars_[2]] = mid_pairs[t, 2]
+                        if k == out.shape[0]:
+                            out = _grow(out, k)
+                        out[k] = row
+                        out[k, vars_[0]], out[k, vars_[1]] = mid_pairs[t, 0], mid_pairs[t, 1]
+                        out[k, vars_[2]] = mid_pairs[t, 2]
+                        k += 1
                 elif mode == G_CIRCLE:
                     o, rim = row[vars_[0]], gen_info[s, 1]
                     cls = lenc[o, row[rim]]
                     key = cls * n + o
-                    pts = len_from_val[len_from_off[key]:len_from_off[key + 1]]
+                    lo, hi = len_from_off[key], len_from_off[key + 1]
                     nt = 0
                     for i in range(1, nv):
                         if row[vars_[i]] < 0:
                             targets[nt] = vars_[i]
                             nt += 1
-                    out, k = _fill_perms(out, k, row, targets, nt, pts, pts.shape[0], idx)
+                    out = _room(out, k, _perms(hi - lo, nt))
+                    k = _fill_perms(out, k, rows, r, targets, nt, len_from_val, lo, hi, idx)
                 elif mode == G_TRI:
                     first = gen_info[s, 1]  # 0: the first triangle is bound, 1: the second
                     src = 0 if first == 0 else 3
@@ -414,7 +466,10 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                     off = sim_off if code == SIMTRI else con_off
                     val = sim_val if code == SIMTRI else con_val
                     for t in range(off[key], off[key + 1]):
-                        out, k = _push(out, k, row)
+                        if k == out.shape[0]:
+                            out = _grow(out, k)
+                        out[k] = row
+                        k += 1
                         for i in range(3):
                             v = vars_[dst + i]
                             if out[k - 1, v] >= 0 and out[k - 1, v] != val[t, i]:
@@ -424,7 +479,10 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                 else:  # G_TRI_ALL: every pair, or those that agree with the vertices bound
                     pairs = tri_all_sim if code == SIMTRI else tri_all_con
                     for t in range(pairs.shape[0]):
-                        out, k = _push(out, k, row)
+                        if k == out.shape[0]:
+                            out = _grow(out, k)
+                        out[k] = row
+                        k += 1
                         for i in range(6):
                             v = vars_[i]
                             if out[k - 1, v] >= 0 and out[k - 1, v] != pairs[t, i]:
@@ -459,6 +517,17 @@ def _csr_by_key(keys: np.ndarray, values: np.ndarray, ngroups: int) -> tuple[np.
     if len(keys):
         off[1:] = np.cumsum(np.bincount(keys, minlength=ngroups))
     return off, np.asarray(values, dtype=np.int64)[np.argsort(keys, kind="stable")]
+
+
+def _lines_through(line_off: np.ndarray, line_val: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets and values of the lines through each point, each point's in the order of their
+    least other point (the order a scan of the point's pairs meets them; a line's points ascend)."""
+    sizes = np.diff(line_off)
+    lid = np.repeat(np.arange(len(sizes)), sizes)
+    head, second = line_val[line_off[lid]], line_val[line_off[lid] + 1]
+    other = np.where(head != line_val, head, second)
+    order = np.lexsort((other, line_val))
+    return _csr_by_key(line_val[order], lid[order], n)
 
 
 def index_arrays(ix) -> tuple:
@@ -500,13 +569,14 @@ def index_arrays(ix) -> tuple:
         pairs = np.array([t1 + t2 for t1, ts in rel.items() for t2 in ts], dtype=np.int64).reshape(-1, 6)
         return off, val, pairs
 
+    line_off, line_val = _csr([list(p) for p in ix.lines])
     sim_off, sim_val, sim_all = tri_csr(ix.similar)
     con_off, con_val, con_all = tri_csr(ix.congruent)
     arrays = (
         n, ix.coords, ix.scale, ix.theta, ix.loglen, ix.dir, ix.len,
         np.array(ix._dirs.reps, dtype=float), np.array(ix._lens.reps, dtype=float),
         *dir_from, *dir_pairs, *len_from, *len_pairs,
-        ix.line, *_csr([list(p) for p in ix.lines]), circle_of, *_csr([list(p) for p in ix.circles]), member,
+        ix.line, line_off, line_val, *_lines_through(line_off, line_val, n), circle_of, *_csr([list(p) for p in ix.circles]), member,
         mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, sim_all, con_all,
     )
     ix._join_arrays = arrays
@@ -580,7 +650,7 @@ def _gen_mode(a, bound: frozenset) -> tuple[int, int, int, int]:
 @njit(cache=True)
 def run_batch(step_off, st_all, info_all, atom_off, codes_all, vars_all, nv_all, coefs_all, const_all, group_all,
               init_off, init_all, nvars_all, n, xy, scale, q_theta, q_log, dirc, lenc, dir_reps, len_reps,
-              dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv, line, loff, lval, circle_of, coff, cval, member,
+              dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv, line, loff, lval, tho, thv, circle_of, coff, cval, member,
               mid, reflect, mid_pairs, so, sv, co, cv, sa, ca):
     """Many plans in one call (a numba call costs tens of microseconds in argument checks):
     plan p has steps ``step_off[p]:step_off[p+1]``, atoms ``atom_off[p]:...`` and starting rows
@@ -599,10 +669,14 @@ def run_batch(step_off, st_all, info_all, atom_off, codes_all, vars_all, nv_all,
         rows = run_rule(init, st_all[s0:s1], codes_all[a0:a1], vars_all[a0:a1], nv_all[a0:a1], coefs_all[a0:a1],
                         const_all[a0:a1], group_all[a0:a1], info_all[s0:s1], nvars, n, xy, scale, q_theta, q_log,
                         dirc, lenc, dir_reps, len_reps, dfo, dfv, dpo, dpv, lfo, lfv, lpo, lpv,
-                        line, loff, lval, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co, cv, sa, ca)
+                        line, loff, lval, tho, thv, circle_of, coff, cval, member, mid, reflect, mid_pairs, so, sv, co,
+                        cv, sa, ca)
         for r in range(rows.shape[0]):
-            out, k = _push(out, k, pad)
-            out[k - 1, :nvars] = rows[r]
+            if k == out.shape[0]:
+                out = _grow(out, k)
+            out[k] = pad
+            out[k, :nvars] = rows[r]
+            k += 1
         row_off[p + 1] = k
     return out[:k], row_off
 

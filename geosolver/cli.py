@@ -290,7 +290,7 @@ def _cmd_solve(args) -> int:
     from ddar.engine import kernels_cached, warm_up
 
     if not kernels_cached():
-        print("geosolver: compiling the engine's kernels (first run only, about 15 s)...", file=sys.stderr)
+        print("geosolver: compiling the engine's kernels (first run only, about 30 s)...", file=sys.stderr)
     warm_up()  # numba's kernels: compiled on a machine's first run, off the problem's clock
     r = solve(args.source, args.name, args.mode, args.timeout, args.seed, args.workers, args.max_depth)
     if args.json:
