@@ -13,10 +13,11 @@ saturation; no proof is built unless solved).  The table gives the medians and
 their ratio.
 
 ``--compare REF``: the candidates as the search tries them (``Tree.attempt``,
-siblings sharing the matching caches), timed in this tree and in a worktree of
-commit REF, one problem per process, the two sides in turn problem by problem,
-``--repeat`` rounds; each problem's time for its candidates is the least of its
-rounds (the machine's other load only ever adds time), in process CPU seconds.  The
+siblings sharing the matching caches; no mirror images), timed in this tree and
+in a worktree of commit REF, one problem per process, the two sides in turn
+problem by problem (which goes first alternating by round), ``--repeat``
+rounds; each problem's time for its candidates is the least of its rounds (the
+machine's other load only ever adds time), in process CPU seconds.  The
 candidates' outcomes (status and score) must agree, or the run stops.
 
 Data: $GEOSOLVER_DATA (default ../shared/anchors/alphageometry).
@@ -84,7 +85,9 @@ def search_times_in(tree: Path, per_problem: int, names: list[str] | None = None
     code = ("import json, sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]); import incremental; "
             "print(json.dumps(incremental.search_times(int(sys.argv[3]), json.loads(sys.argv[4]))))")
     out = subprocess.run([sys.executable, "-c", code, str(tree), str(REPO / "benchmarks"), str(per_problem),
-                          json.dumps(names)], check=True, capture_output=True, text=True, cwd=tree)
+                          json.dumps(names)], capture_output=True, text=True, cwd=tree)
+    if out.returncode:
+        raise SystemExit(f"timing {names} in {tree} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -97,8 +100,11 @@ def compare(ref: str, per_problem: int, repeat: int) -> str:
     with worktree(ref) as (tree, sha):
         for k in range(repeat):  # one problem at a time, the two sides in turn: the machine's pace drifts
             for name in names:
-                runs["ref"][k].update(search_times_in(tree, per_problem, [name]))
-                runs["here"][k].update(search_times_in(REPO, per_problem, [name]))
+                for side in ("ref", "here")[:: 1 if k % 2 == 0 else -1]:
+                    got = search_times_in(tree if side == "ref" else REPO, per_problem, [name])
+                    if name not in got:
+                        raise SystemExit(f"{name}: solved by the engine alone on one side; compare without it")
+                    runs[side][k].update(got)
             print(f"round {k + 1} of {repeat}", file=sys.stderr, flush=True)
     first = runs["here"][0]
     for run in runs["ref"] + runs["here"]:

@@ -10,11 +10,12 @@ goes through the steps, each one filtering rows (``test``), multiplying them
 computed with the formulas of ``ddar/numeric.py``, so that what the matcher
 lets through, the proof checker accepts.
 
-Speed: the loops over rows index the tables (``rows[r, j]``) and make no call
-per row that passes arrays or returns one: numba counts the references of each
-array a call takes, which cost ten times the test itself when a test step called
-a function per row (``benchmarks/INCREMENTAL.md``, stop 32).  A test step is one
-``_filter`` call; a new row is appended in place (``_grow`` only when full).
+Speed: numba counts the references of each array a call takes or returns, so
+the hot loops call as few functions as they can: a test step is one ``_filter``
+call over the table (it cost ten times the test itself when a function with
+some twenty arrays was called per row: ``benchmarks/INCREMENTAL.md``, stop 32),
+rows are appended in place (``_grow`` only when the table is full), and a
+line's or circle's permutations are written by one call per row and line.
 """
 
 from __future__ import annotations
@@ -238,16 +239,36 @@ def _room(out, k, extra):
 
 @njit(cache=True, inline="always")
 def _perms(m, nt):
-    """How many ordered choices of ``nt`` distinct items among ``m``."""
-    c = 1 if m >= nt else 0
+    """How many rows ``_fill_perms`` writes: the ordered choices of ``nt`` (at least one) distinct
+    items among ``m``, or more than a table may hold (``_grow`` then says so)."""
+    if nt == 0 or m < nt:
+        return 0
+    c = 1
     for i in range(nt):
         c *= m - i
+        if c > MAX_ROWS:
+            return 2 * MAX_ROWS
     return c
+
+
+@njit(cache=True, inline="always")
+def _agrees(row, vars_, first, count, points) -> bool:
+    """Whether ``vars_[first:first + count]`` can take ``points`` in ``row``: each variable bound
+    already (in the row, or earlier in this list) to the point it is given."""
+    for i in range(count):
+        v = vars_[first + i]
+        cur = row[v]
+        for j in range(i):
+            if vars_[first + j] == v:
+                cur = points[j]
+        if cur >= 0 and cur != points[i]:
+            return False
+    return True
 
 
 @njit(cache=True)
 def _fill_perms(out, k, rows, r, targets, nt, vals, lo, hi, idx):
-    """Rows ``r`` of ``rows`` with the ``nt`` target variables set to distinct points of
+    """Row ``r`` of ``rows`` with the ``nt`` target variables set to distinct points of
     ``vals[lo:hi]`` (in every order), written from row ``k`` of ``out`` (room made by the
     caller, ``_perms``); the new ``k``.  ``idx``: the caller's scratch array."""
     npts = hi - lo
@@ -466,29 +487,23 @@ def run_rule(init, steps, atoms_code, atoms_vars, atoms_nv, atoms_coefs, atoms_c
                     off = sim_off if code == SIMTRI else con_off
                     val = sim_val if code == SIMTRI else con_val
                     for t in range(off[key], off[key + 1]):
-                        if k == out.shape[0]:
-                            out = _grow(out, k)
-                        out[k] = row
-                        k += 1
-                        for i in range(3):
-                            v = vars_[dst + i]
-                            if out[k - 1, v] >= 0 and out[k - 1, v] != val[t, i]:
-                                k -= 1  # a vertex bound elsewhere: not this pair
-                                break
-                            out[k - 1, v] = val[t, i]
+                        if _agrees(row, vars_, dst, 3, val[t]):
+                            if k == out.shape[0]:
+                                out = _grow(out, k)
+                            out[k] = row
+                            for i in range(3):
+                                out[k, vars_[dst + i]] = val[t, i]
+                            k += 1
                 else:  # G_TRI_ALL: every pair, or those that agree with the vertices bound
                     pairs = tri_all_sim if code == SIMTRI else tri_all_con
                     for t in range(pairs.shape[0]):
-                        if k == out.shape[0]:
-                            out = _grow(out, k)
-                        out[k] = row
-                        k += 1
-                        for i in range(6):
-                            v = vars_[i]
-                            if out[k - 1, v] >= 0 and out[k - 1, v] != pairs[t, i]:
-                                k -= 1
-                                break
-                            out[k - 1, v] = pairs[t, i]
+                        if _agrees(row, vars_, 0, 6, pairs[t]):
+                            if k == out.shape[0]:
+                                out = _grow(out, k)
+                            out[k] = row
+                            for i in range(6):
+                                out[k, vars_[i]] = pairs[t, i]
+                            k += 1
         rows = out[:k]
     return rows
 
@@ -519,15 +534,18 @@ def _csr_by_key(keys: np.ndarray, values: np.ndarray, ngroups: int) -> tuple[np.
     return off, np.asarray(values, dtype=np.int64)[np.argsort(keys, kind="stable")]
 
 
-def _lines_through(line_off: np.ndarray, line_val: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Offsets and values of the lines through each point, each point's in the order of their
-    least other point (the order a scan of the point's pairs meets them; a line's points ascend)."""
-    sizes = np.diff(line_off)
-    lid = np.repeat(np.arange(len(sizes)), sizes)
-    head, second = line_val[line_off[lid]], line_val[line_off[lid] + 1]
-    other = np.where(head != line_val, head, second)
-    order = np.lexsort((other, line_val))
-    return _csr_by_key(line_val[order], lid[order], n)
+def _lines_through(line: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets and values of the lines through each point p: the distinct ``line[p, q]``, in the
+    order of their first q (read off the pair matrix, not the lines' point lists: a point within
+    tolerance of two lines has its pairs on the line indexed last)."""
+    n = line.shape[0]
+    m = int(line.max()) + 2 if line.size else 1
+    keys = (np.arange(n)[:, None] * m + (line + 1)).ravel()
+    uniq, first = np.unique(keys, return_index=True)  # first: p * n + q of each (p, line) met first
+    lid = uniq % m - 1
+    keep = lid >= 0
+    order = np.argsort(first[keep], kind="stable")
+    return _csr_by_key((uniq[keep] // m)[order], lid[keep][order], n)
 
 
 def index_arrays(ix) -> tuple:
@@ -576,7 +594,7 @@ def index_arrays(ix) -> tuple:
         n, ix.coords, ix.scale, ix.theta, ix.loglen, ix.dir, ix.len,
         np.array(ix._dirs.reps, dtype=float), np.array(ix._lens.reps, dtype=float),
         *dir_from, *dir_pairs, *len_from, *len_pairs,
-        ix.line, line_off, line_val, *_lines_through(line_off, line_val, n), circle_of, *_csr([list(p) for p in ix.circles]), member,
+        ix.line, line_off, line_val, *_lines_through(ix.line), circle_of, *_csr([list(p) for p in ix.circles]), member,
         mid, reflect, mid_pairs, sim_off, sim_val, con_off, con_val, sim_all, con_all,
     )
     ix._join_arrays = arrays

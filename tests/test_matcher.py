@@ -99,3 +99,24 @@ def test_fact_symmetries_keep_each_family():
     assert all(p != list(range(5)) for p in found)
     # with the goal para 1 4 2 3 instead, swapping the lines is still one; 1 <-> 2 alone is not
     assert [0, 2, 1, 3, 4] not in symmetries([premises, {Fact.make("para", [1, 4, 2, 3])}], 5, limit=8)
+
+
+def test_lines_through_a_point_are_met_as_a_scan_of_its_pairs_meets_them():
+    """The kernel's lines through p (``G_LINES_THROUGH``): the distinct ``line[p, q]`` in the order
+    of their first q, whatever the lines' point lists say (a point within tolerance of two lines
+    has its pairs on the one indexed last)."""
+    import numpy as np
+
+    from ddar.join_kernel import _lines_through
+
+    rng = np.random.default_rng(0)
+    line = rng.integers(-1, 6, size=(13, 13))
+    np.fill_diagonal(line, -1)
+    off, val = _lines_through(line)
+    for p in range(13):
+        want: list[int] = []
+        for q in range(13):
+            if q != p and line[p, q] >= 0 and line[p, q] not in want:
+                want.append(int(line[p, q]))
+        assert val[off[p]:off[p + 1]].tolist() == want
+    assert _lines_through(np.zeros((0, 0), dtype=np.int64))[0].tolist() == [0]
