@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import permutations
+from operator import itemgetter
 from typing import Callable, Sequence
 
 import numpy as np
@@ -53,16 +54,16 @@ def _eq_of_pairs(ab: Pair, cd: Pair, ef: Pair, gh: Pair) -> tuple[int, ...]:
     return _flat(min(forms))
 
 
+# the 12 spellings of a correspondence abc <-> def: both triangles' vertices in one order, either first
+_TRIANGLE_FORMS = [itemgetter(*(tuple(perm) + tuple(3 + i for i in perm)))
+                   for perm in permutations(range(3))]
+_TRIANGLE_FORMS += [itemgetter(*(tuple(3 + i for i in perm) + tuple(perm))) for perm in permutations(range(3))]
+
+
 def _canonical_triangles(args: Sequence[int]) -> tuple[int, ...]:
     """Least spelling of a correspondence of triangles abc <-> def."""
-    a, b = tuple(args[:3]), tuple(args[3:])
-    forms = []
-    for perm in permutations(range(3)):
-        p = tuple(a[i] for i in perm)
-        q = tuple(b[i] for i in perm)
-        forms.append(p + q)
-        forms.append(q + p)
-    return min(forms)
+    args = tuple(args)
+    return min(form(args) for form in _TRIANGLE_FORMS)
 
 
 @dataclass(frozen=True, order=True)

@@ -75,3 +75,16 @@ def test_text_uses_names():
     names = ["a", "b", "c", "d"]
     assert Fact.make("perp", [3, 2, 1, 0]).text(names) == "perp a b c d"
     assert Fact.make("aconst", [0, 1, 2, 3], F(1, 2)).text(names) == "aconst a b c d pi/2"
+
+
+def test_a_triangle_correspondence_has_one_spelling_the_least_of_its_twelve():
+    import random
+    from itertools import permutations
+
+    rng = random.Random(0)
+    for _ in range(300):
+        a, b = rng.sample(range(12), 3), rng.sample(range(12), 3)
+        spellings = {tuple(a[i] for i in p) + tuple(b[i] for i in p) for p in permutations(range(3))}
+        spellings |= {s[3:] + s[:3] for s in spellings}
+        facts = {Fact.make("simtri", list(s)) for s in spellings}
+        assert len(facts) == 1 and facts.pop().args == min(spellings)
