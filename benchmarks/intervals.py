@@ -39,12 +39,14 @@ def records(path: Path) -> dict[str, dict]:
 
 
 def paired(first: dict[str, dict], second: dict[str, dict], aux_only: bool) -> list[tuple[int, int]]:
-    """(first's candidates, second's) for each problem both prove, in the second file's order."""
+    """(first's candidates, second's) for each problem both prove, by problem name: records
+    come in the order their problems finished, which two workers change from run to run, and
+    the bootstrap's samples must not depend on it."""
     def proved(r: dict) -> bool:
         return r["status"] == "solved" and (bool(r["aux_clauses"]) or not aux_only)
 
-    return [(first[n]["candidates"], r["candidates"]) for n, r in second.items()
-            if n in first and proved(r) and proved(first[n])]
+    return [(first[n]["candidates"], second[n]["candidates"]) for n in sorted(second)
+            if n in first and proved(second[n]) and proved(first[n])]
 
 
 def ratio_interval(pairs: list[tuple[int, int]], samples: int = 2000, level: float = 0.9,

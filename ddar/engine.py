@@ -216,11 +216,7 @@ class Engine:
         self._index = ix  # complete: a match cut short by the deadline reuses it
         # after add_point, only instances that name a new point can be new
         for inst in instances(self.rules, ix, deadline=deadline, new_from=self._matched_points,
-                              cache=self._match_cache):
-            key = (inst.rule.name, frozenset(inst.premises), inst.conclusions)
-            if key in self._seen:
-                continue
-            self._seen.add(key)
+                              cache=self._match_cache, seen=self._seen):
             k = len(self._instances)
             self._instances.append(inst)
             missing = [f for f in dict.fromkeys(inst.premises) if f not in self.proved and not self._identity(f)]

@@ -89,7 +89,7 @@ class Fact:
         n = len(args)
         if n < spec.points or (not spec.variadic and n != spec.points):
             raise ValueError(f"{pred} takes {spec.arity_text()}, got {n} points")
-        args = tuple(int(a) for a in args)
+        args = tuple(map(int, args))
         if pred in ("coll", "ncoll", "cyclic"):
             return Fact(pred, tuple(sorted(set(args))))
         if pred == "circle":

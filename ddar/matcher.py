@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import time
+from operator import itemgetter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
@@ -60,12 +61,23 @@ def ground(atom: Atom, ids: dict[str, int]) -> Fact:
     return Fact.make(atom.pred, [ids[v] for v in atom.args], atom.value)
 
 
-def _ground(pred: str, args: tuple[int, ...], value, memo: dict) -> Fact:
-    key = (pred, args, value)
-    f = memo.get(key)
-    if f is None:
-        f = memo[key] = Fact.make(pred, args, value)
-    return f
+def _getter(positions: list[int]) -> Callable:
+    """A binding's points at ``positions``, as a tuple (itemgetter: the grounding loop's hot path)."""
+    if len(positions) == 1:
+        return lambda b, p=positions[0]: (b[p],)
+    return itemgetter(*positions)
+
+
+def _grounded(atoms: tuple, b, memo: dict) -> tuple[Fact, ...]:
+    """The facts ``atoms`` (a plan's) state under the binding ``b``, made once per figure."""
+    out = []
+    for pred, get, value in atoms:
+        key = (pred, get(b), value)
+        f = memo.get(key)
+        if f is None:
+            f = memo[key] = Fact.make(pred, key[1], value)
+        out.append(f)
+    return tuple(out)
 
 
 class _CompiledAtom:
@@ -231,7 +243,7 @@ class Plan:
     rule: Rule
     nvars: int
     arrays: tuple
-    facts: tuple  # (pred, positions in the binding, value) of each fact premise
+    facts: tuple  # (pred, its points' positions in the binding as an itemgetter, value) of each fact premise
     conclusions: tuple
     work: float  # expected rows made (``_compile``)
 
@@ -240,8 +252,8 @@ def plan_rule(rule: Rule, ix: NumericIndex, stats: dict, bound0: frozenset[int] 
     variables, steps, work = _compile(rule, ix, stats, bound0)
     atoms = list({id(x): x for kind, x in steps if kind != "scan"}.values())
     pos = {v: i for i, v in enumerate(variables)}
-    facts = tuple((a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.facts)
-    concls = tuple((a.pred, tuple(pos[v] for v in a.args), a.value) for a in rule.conclusions)
+    facts = tuple((a.pred, _getter([pos[v] for v in a.args]), a.value) for a in rule.facts)
+    concls = tuple((a.pred, _getter([pos[v] for v in a.args]), a.value) for a in rule.conclusions)
     return Plan(rule, len(variables), join_kernel.plan_arrays(steps, atoms, bound0), facts, concls, work)
 
 
@@ -359,7 +371,7 @@ def _semi_naive_runs(rules: list[Rule], ix: NumericIndex, new_from: int, relatio
 
 def instances(
     rules: list[Rule], ix: NumericIndex, keep: Callable[[Instance], bool] | None = None, deadline: float | None = None,
-    new_from: int = 0, cache: MatchCache | None = None,
+    new_from: int = 0, cache: MatchCache | None = None, seen: set | None = None,
 ) -> list[Instance]:
     """All instances of ``rules`` the figure satisfies, without repeats (those found by
     ``deadline``, a ``time.perf_counter()`` value, if matching runs out of time).  With
@@ -368,9 +380,11 @@ def instances(
     of each orbit of the rule's symmetries) is bound to the new points that can stand for it
     before the join starts, or the whole join with the old bindings dropped, whichever the
     figure's fan-outs say is less work.  ``cache`` keeps that choice and its plans across
-    calls (a plan depends on the figure only through its speed), with what they cost to set up."""
+    calls (a plan depends on the figure only through its speed), with what they cost to set up.
+    ``seen``: the keys (rule name, premises, conclusions) of instances found before, skipped; each
+    new one is added (the engine's, kept across matches)."""
     out: list[Instance] = []
-    seen: set = set()
+    seen = set() if seen is None else seen
     plans = cache.plans if cache is not None else None
     memo = cache.grounded if cache is not None else {}
     if len(memo) > _MEMO:
@@ -413,8 +427,8 @@ def instances(
     for plan, rows in bindings:
         rule = plan.rule
         for b in rows:
-            prem = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.facts)
-            concl = tuple(_ground(pred, tuple(b[i] for i in args), value, memo) for pred, args, value in plan.conclusions)
+            prem = _grounded(plan.facts, b, memo)
+            concl = _grounded(plan.conclusions, b, memo)
             key = (rule.name, frozenset(prem), concl)
             if key in seen:
                 continue
