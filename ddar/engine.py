@@ -376,10 +376,11 @@ class Engine:
                 (self._true if self.holds(f) else self._false).add(f)
         wanted = [f for f in wanted if f not in self._false]
         self._candidates = self._ar_candidates(wanted)
+        maybe = {f for f, _ in self._candidates}  # a few of the wanted: only they can have an AR reason
         for k, f in enumerate(wanted):
             if k % 256 == 0 and time.perf_counter() > deadline:
                 break
-            reason = self._ar_reason(f) or self._subset_reason(f)
+            reason = (self._ar_reason(f) if f in maybe else None) or self._subset_reason(f)
             if reason is not None:
                 self._prove(f, reason)
                 new += 1
