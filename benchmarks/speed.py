@@ -130,7 +130,20 @@ def ratio_table(ref_rows: dict, rows: dict, sha: str) -> str:
         out.append(f"| {SUITES[key][0]} | {sum(r['status'] == 'solved' for r in then)} "
                    f"| {sum(r['status'] == 'solved' for r in now)} | {med[0]:.3f} | {med[1]:.3f} | {med[1] / med[0]:.2f} "
                    f"| {sum(r['seconds'] for r in then):.1f} | {sum(r['seconds'] for r in now):.1f} |")
+    changed = {key: differing(ref_rows[key], rows[key]) for key in rows}
+    if any(changed.values()):
+        out += ["", "Status, facts, proof steps or figure facts differ from the commit's on: "
+                + "; ".join(f"{SUITES[k][0]}: {', '.join(names)}" for k, names in changed.items() if names) + "."]
+    else:
+        out += ["", "Status, facts proved, proof steps and figure facts are the commit's on every problem."]
     return "\n".join(out) + "\n"
+
+
+def differing(then: list[dict], now: list[dict]) -> list[str]:
+    """The problems whose outcome (not its time) differs between two runs of a suite."""
+    before = {r["name"]: r for r in then}
+    keys = ("status", "facts", "steps", "drawn")
+    return [r["name"] for r in now if r["name"] not in before or any(before[r["name"]][k] != r[k] for k in keys)]
 
 
 def cold_start() -> str:
