@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import math
 import time
-from operator import itemgetter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable
+from operator import itemgetter
 
 import numpy as np
 

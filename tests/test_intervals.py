@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from intervals import paired, ratio_interval, records  # noqa: E402
+from intervals import paired, ratio_interval, records
 
 
 def _write(path: Path, rows: list[tuple[str, int, bool]]) -> Path:
