@@ -35,6 +35,37 @@ def test_every_bundled_problem_has_a_spelling_that_reads_back():
     assert tok.decode(tok.encode("aconst a b c d 2pi/3; rconst a b c d 1/2")) == "aconst a b c d 2pi/3; rconst a b c d 1/2"
 
 
+def test_the_pruned_beam_proposes_what_the_plain_beam_search_does():
+    """Beams that fall below the k-th best finished clause are dropped: the same clauses in the
+    same order as the beam search that keeps them all, for fewer positions decoded (the shipped
+    weights, whose likelihoods are shaped as in a search)."""
+    from geosolver.neural.proposer import shipped_model
+
+    model = shipped_model()
+    proposer = NeuralProposer(model)
+    decoded = {"rows": 0}
+    plain_decode = model.decode
+
+    def counting(idx, *args):
+        decoded["rows"] += idx.shape[0]
+        return plain_decode(idx, *args)
+
+    model.decode = counting
+    for name in ("centroid", "median_third"):
+        problem = load_problems(str(ROOT / "problems" / "classics_aux.txt"), name)[0]
+        prompt, _, _ = proposer._prompt(problem)
+        rows = {}
+        for prune in (False, True):
+            decoded["rows"] = 0
+            got = model.propose(prompt, 24, proposer.ends, max_len=24, prune=prune)
+            rows[prune] = (decoded["rows"], got)
+        (plain_rows, plain), (pruned_rows, pruned) = rows[False], rows[True]
+        assert len(pruned) == 24
+        assert [seq for seq, _ in pruned] == [seq for seq, _ in plain]
+        assert [lp for _, lp in pruned] == pytest.approx([lp for _, lp in plain], abs=1e-4)
+        assert pruned_rows < plain_rows / 2
+
+
 def test_scores_agree_with_the_beam_and_with_a_full_forward_pass():
     tok = Tokenizer()
     torch.manual_seed(0)

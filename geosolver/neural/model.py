@@ -18,6 +18,7 @@ in JSON.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from dataclasses import asdict, dataclass
@@ -138,9 +139,12 @@ class Transformer(nn.Module):
     # -- inference ---------------------------------------------------------------------
 
     @torch.no_grad()
-    def propose(self, prompt: list[int], k: int, ends: tuple[int, ...], max_len: int = 32) -> list[tuple[list[int], float]]:
+    def propose(self, prompt: list[int], k: int, ends: tuple[int, ...], max_len: int = 32,
+                prune: bool = True) -> list[tuple[list[int], float]]:
         """The ``k`` most likely continuations of ``prompt`` up to one of ``ends`` (not included),
-        by beam search of width ``k``, with their log-likelihoods (the end token counted)."""
+        by beam search of width ``k``, with their log-likelihoods (the end token counted).
+        ``prune=False`` keeps every open beam up to ``max_len``: the plain beam search, the same
+        result, slower (what the pruning is tested against)."""
         room = self.config.context - len(prompt)
         if room <= 1:
             return []
@@ -156,15 +160,17 @@ class Transformer(nn.Module):
             done.extend((seq, lp + e) for (seq, lp), e in zip(beams, end_lp) if seq)
             total = torch.tensor([lp for _, lp in beams]).unsqueeze(1) + logp
             total[:, end_ids] = -math.inf
+            if prune and len(done) >= k:
+                # a clause only loses likelihood as it grows: a beam below the k-th best finished
+                # clause can never be among the k best, so it is dropped (the same k, sooner;
+                # none left: done)
+                total[total < heapq.nlargest(k, (lp for _, lp in done))[-1]] = -math.inf
             flat = total.flatten()
             top = torch.topk(flat, min(k, int(torch.isfinite(flat).sum())))
             if len(top.values) == 0:
                 break
             rows = torch.div(top.indices, logp.shape[1], rounding_mode="floor")
             cols = top.indices % logp.shape[1]
-            best_done = sorted(lp for _, lp in done)[-k:] if len(done) >= k else None
-            if best_done and float(top.values[0]) < best_done[0]:
-                break  # no open beam can beat the k finished ones
             beams = [(beams[r][0] + [c], v) for r, c, v in zip(rows.tolist(), cols.tolist(), top.values.tolist())]
             gen = None if gen is None else [(kk[rows], vv[rows]) for kk, vv in gen]
             logits, gen = self.decode(cols.view(-1, 1), prefix, gen, len(prompt) + step)
