@@ -93,8 +93,13 @@ def main() -> int:
         row = {"set": label, "name": problem.name, "tokens": len(prompt), "beam": t1 - t0, "propose": t2 - t1, "kept": len(kept)}
         for width in widths:
             t3 = time.perf_counter()
-            here.propose(prompt, width, proposer.ends)
+            wide = here.propose(prompt, width, proposer.ends)
             row[f"beam{width}"] = time.perf_counter() - t3
+            if there is not None:
+                t3 = time.perf_counter()
+                old_wide = there.propose(prompt, width, proposer.ends)
+                row[f"beam{width}_ref"] = time.perf_counter() - t3
+                row[f"same{width}"] = [s for s, _ in old_wide] == [s for s, _ in wide]
         if there is not None:
             if i == 0:
                 there.propose(prompt, BEAM, proposer.ends)
@@ -133,12 +138,21 @@ def main() -> int:
         out.append(f"| {r['name']} | {r['tokens']} | {r['beam']:.2f} | {r['propose']:.2f} | {r['kept']} |"
                    + (f" {r['beam_ref']:.2f} |" if there else ""))
     if widths:
-        out += ["", "Wider beams (what a state asked again in a later round gets), seconds of the beam alone:", "",
-                "| set | " + " | ".join(f"median {w} s | max {w} s" for w in widths) + " |",
-                "|---|" + "---|---|" * len(widths)]
+        out += ["", "Wider beams (what a state asked again in a later round gets), seconds of the beam alone"
+                + (" (at REF: the median of that commit's; same: the same clauses in the same order)" if there else "")
+                + ":", "",
+                "| set | " + " | ".join(f"median {w} s | max {w} s" + (f" | median {w} s at REF | same at {w}" if there else "")
+                                       for w in widths) + " |",
+                "|---|" + ("---|---|" + "---|---|" * bool(there)) * len(widths)]
+
+        def wide_cells(w: int, part: list) -> str:
+            cells = f"{med(f'beam{w}', part):.2f} | {max(r[f'beam{w}'] for r in part):.2f}"
+            if there:
+                cells += f" | {med(f'beam{w}_ref', part):.2f} | {sum(r[f'same{w}'] for r in part)}/{len(part)}"
+            return cells
+
         for label, part in (("IMO-AG-30", imo), ("JGEX-AG-231 left", jgex)):
-            out.append(f"| {label} | " + " | ".join(f"{med(f'beam{w}', part):.2f} | {max(r[f'beam{w}'] for r in part):.2f}"
-                                                   for w in widths) + " |")
+            out.append(f"| {label} | " + " | ".join(wide_cells(w, part) for w in widths) + " |")
     Path(args.out).write_text("\n".join(out) + "\n")
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
