@@ -45,6 +45,11 @@ def _model_at(ref: str):
     return module
 
 
+def _clauses(beam: list) -> list:
+    """A beam's clauses (token ids), in order, without their scores."""
+    return [seq for seq, _ in beam]
+
+
 def _problems() -> list[tuple[str, object]]:
     """(set, problem): every IMO-AG-30 problem, and the JGEX-AG-231 problems DD + AR leaves."""
     import geosolver
@@ -92,21 +97,24 @@ def main() -> int:
         t2 = time.perf_counter()
         row = {"set": label, "name": problem.name, "tokens": len(prompt), "beam": t1 - t0, "propose": t2 - t1, "kept": len(kept)}
         for width in widths:
-            t3 = time.perf_counter()
-            wide = here.propose(prompt, width, proposer.ends)
-            row[f"beam{width}"] = time.perf_counter() - t3
-            if there is not None:
+            # here and REF in turn, which goes first alternating by problem: the machine's pace drifts
+            for side in ("here", "ref")[:: 1 if i % 2 == 0 else -1]:
+                if side == "ref" and there is None:
+                    continue
                 t3 = time.perf_counter()
-                old_wide = there.propose(prompt, width, proposer.ends)
-                row[f"beam{width}_ref"] = time.perf_counter() - t3
-                row[f"same{width}"] = [s for s, _ in old_wide] == [s for s, _ in wide]
+                got = (here if side == "here" else there).propose(prompt, width, proposer.ends)
+                row[f"beam{width}" + ("_ref" if side == "ref" else "")] = time.perf_counter() - t3
+                row[f"clauses{width}_{side}"] = _clauses(got)
+            if there is not None:
+                row[f"same{width}"] = row.pop(f"clauses{width}_ref") == row[f"clauses{width}_here"]
+            row.pop(f"clauses{width}_here")
         if there is not None:
             if i == 0:
                 there.propose(prompt, BEAM, proposer.ends)
             t3 = time.perf_counter()
             old = there.propose(prompt, BEAM, proposer.ends)
             row["beam_ref"] = time.perf_counter() - t3
-            row["same"] = [s for s, _ in old] == [s for s, _ in beam]
+            row["same"] = _clauses(old) == _clauses(beam)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
 

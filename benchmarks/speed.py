@@ -13,7 +13,8 @@ suite, how many proofs rely on figure facts of each kind.  The first problem of 
 pays the imports; the table says so.  Cold start (a fresh process, nothing
 imported or cached) is timed separately with `--cold`.  `--compare REF` times
 the suites on another commit too (a git worktree, in its own process, before
-this tree's run) and puts the median ratios in the table.
+this tree's run), puts the median ratios in the table, and names the problems whose
+status, number of facts proved, number of proof steps or kinds of figure facts differ.
 
 Data: $GEOSOLVER_DATA (default ../shared/anchors/alphageometry).
 """
@@ -132,18 +133,21 @@ def ratio_table(ref_rows: dict, rows: dict, sha: str) -> str:
                    f"| {sum(r['seconds'] for r in then):.1f} | {sum(r['seconds'] for r in now):.1f} |")
     changed = {key: differing(ref_rows[key], rows[key]) for key in rows}
     if any(changed.values()):
-        out += ["", "Status, facts, proof steps or figure facts differ from the commit's on: "
-                + "; ".join(f"{SUITES[k][0]}: {', '.join(names)}" for k, names in changed.items() if names) + "."]
+        which = "; ".join(f"{SUITES[k][0]}: {', '.join(names)}" for k, names in changed.items() if names)
+        out += ["", f"Status, facts proved, proof steps or figure facts cited differ from the commit's on: {which}."]
     else:
-        out += ["", "Status, facts proved, proof steps and figure facts are the commit's on every problem."]
+        out += ["", ("Status, the number of facts proved, the number of proof steps and the kinds of figure facts "
+                     "cited are the commit's on every problem.")]
     return "\n".join(out) + "\n"
 
 
 def differing(then: list[dict], now: list[dict]) -> list[str]:
-    """The problems whose outcome (not its time) differs between two runs of a suite."""
-    before = {r["name"]: r for r in then}
+    """The problems whose outcome (not its time) differs between two runs of a suite, or that only
+    one of them has: status, facts proved and proof steps (counts), the figure facts cited (kinds)."""
+    before, after = {r["name"]: r for r in then}, {r["name"]: r for r in now}
     keys = ("status", "facts", "steps", "drawn")
-    return [r["name"] for r in now if r["name"] not in before or any(before[r["name"]][k] != r[k] for k in keys)]
+    return [n for n in dict.fromkeys([*after, *before])
+            if n not in before or n not in after or any(before[n][k] != after[n][k] for k in keys)]
 
 
 def cold_start() -> str:

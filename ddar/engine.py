@@ -376,11 +376,13 @@ class Engine:
                 (self._true if self.holds(f) else self._false).add(f)
         wanted = [f for f in wanted if f not in self._false]
         self._candidates = self._ar_candidates(wanted)
-        maybe = {f for f, _ in self._candidates}  # a few of the wanted: only they can have an AR reason
+        # _ar_reason finds none for a fact with no (fact, table) among the candidates: a few of the
+        # wanted have one, and only they are asked (each of four tables in turn otherwise)
+        ar_possible = {f for f, _ in self._candidates}
         for k, f in enumerate(wanted):
             if k % 256 == 0 and time.perf_counter() > deadline:
                 break
-            reason = (self._ar_reason(f) if f in maybe else None) or self._subset_reason(f)
+            reason = (self._ar_reason(f) if f in ar_possible else None) or self._subset_reason(f)
             if reason is not None:
                 self._prove(f, reason)
                 new += 1

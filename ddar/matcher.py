@@ -61,7 +61,7 @@ def ground(atom: Atom, ids: dict[str, int]) -> Fact:
     return Fact.make(atom.pred, [ids[v] for v in atom.args], atom.value)
 
 
-def _getter(positions: list[int]) -> Callable:
+def _points_at(positions: list[int]) -> Callable:
     """A binding's points at ``positions``, as a tuple (itemgetter: the grounding loop's hot path)."""
     if len(positions) == 1:
         return lambda b, p=positions[0]: (b[p],)
@@ -252,8 +252,8 @@ def plan_rule(rule: Rule, ix: NumericIndex, stats: dict, bound0: frozenset[int] 
     variables, steps, work = _compile(rule, ix, stats, bound0)
     atoms = list({id(x): x for kind, x in steps if kind != "scan"}.values())
     pos = {v: i for i, v in enumerate(variables)}
-    facts = tuple((a.pred, _getter([pos[v] for v in a.args]), a.value) for a in rule.facts)
-    concls = tuple((a.pred, _getter([pos[v] for v in a.args]), a.value) for a in rule.conclusions)
+    facts = tuple((a.pred, _points_at([pos[v] for v in a.args]), a.value) for a in rule.facts)
+    concls = tuple((a.pred, _points_at([pos[v] for v in a.args]), a.value) for a in rule.conclusions)
     return Plan(rule, len(variables), join_kernel.plan_arrays(steps, atoms, bound0), facts, concls, work)
 
 
@@ -382,7 +382,8 @@ def instances(
     figure's fan-outs say is less work.  ``cache`` keeps that choice and its plans across
     calls (a plan depends on the figure only through its speed), with what they cost to set up.
     ``seen``: the keys (rule name, premises, conclusions) of instances found before, skipped; each
-    new one is added (the engine's, kept across matches)."""
+    new one is added as it is found, ``keep`` or not (the engine's set, kept across matches: it
+    takes every instance returned)."""
     out: list[Instance] = []
     seen = set() if seen is None else seen
     plans = cache.plans if cache is not None else None

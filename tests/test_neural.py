@@ -35,7 +35,7 @@ def test_every_bundled_problem_has_a_spelling_that_reads_back():
     assert tok.decode(tok.encode("aconst a b c d 2pi/3; rconst a b c d 1/2")) == "aconst a b c d 2pi/3; rconst a b c d 1/2"
 
 
-def test_the_pruned_beam_proposes_what_the_plain_beam_search_does():
+def test_the_pruned_beam_proposes_what_the_plain_beam_search_does(monkeypatch):
     """Beams that fall below the k-th best finished clause are dropped: the same clauses in the
     same order as the beam search that keeps them all, for fewer positions decoded (the shipped
     weights, whose likelihoods are shaped as in a search)."""
@@ -50,7 +50,7 @@ def test_the_pruned_beam_proposes_what_the_plain_beam_search_does():
         decoded["rows"] += idx.shape[0]
         return plain_decode(idx, *args)
 
-    model.decode = counting
+    monkeypatch.setattr(model, "decode", counting)  # the shipped model is shared by later tests
     for name in ("centroid", "median_third"):
         problem = load_problems(str(ROOT / "problems" / "classics_aux.txt"), name)[0]
         prompt, _, _ = proposer._prompt(problem)

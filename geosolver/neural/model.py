@@ -92,6 +92,11 @@ class Block(nn.Module):
         return x, (k, v)
 
 
+# a beam this close below the k-th best finished clause is kept: float rounding (a logsumexp over
+# the end tokens, logits from smaller batches) could otherwise drop one the plain search keeps
+PRUNE_MARGIN = 1e-4
+
+
 class Transformer(nn.Module):
     def __init__(self, c: ModelConfig):
         super().__init__()
@@ -143,8 +148,12 @@ class Transformer(nn.Module):
                 prune: bool = True) -> list[tuple[list[int], float]]:
         """The ``k`` most likely continuations of ``prompt`` up to one of ``ends`` (not included),
         by beam search of width ``k``, with their log-likelihoods (the end token counted).
-        ``prune=False`` keeps every open beam up to ``max_len``: the plain beam search, the same
-        result, slower (what the pruning is tested against)."""
+        A clause only loses likelihood as it grows, so a beam below the k-th best finished clause
+        can never be among the k best: it is dropped (when none is left, the search is over).
+        ``prune=False`` keeps every open beam up to ``max_len``: the plain beam search, slower, with
+        the same clauses up to float rounding (smaller batches can round logits differently;
+        ``PRUNE_MARGIN`` keeps the beams that rounding could lift; tests/test_neural.py and
+        benchmarks/PROPOSALS.md compare the two)."""
         room = self.config.context - len(prompt)
         if room <= 1:
             return []
@@ -153,18 +162,22 @@ class Transformer(nn.Module):
         beams: list[tuple[list[int], float]] = [([], 0.0)]
         last = logits[:, -1]
         done: list[tuple[list[int], float]] = []
+        best: list[float] = []  # the k best finished log-likelihoods, a min-heap
         end_ids = torch.tensor(ends)
         for step in range(min(max_len, room - 1)):
             logp = F.log_softmax(last.float(), dim=-1)  # (beams, vocab)
             end_lp = torch.logsumexp(logp[:, end_ids], dim=1).tolist()
-            done.extend((seq, lp + e) for (seq, lp), e in zip(beams, end_lp) if seq)
+            finished = [(seq, lp + e) for (seq, lp), e in zip(beams, end_lp) if seq]
+            done.extend(finished)
+            for _, lp in finished:
+                if len(best) < k:
+                    heapq.heappush(best, lp)
+                elif lp > best[0]:
+                    heapq.heapreplace(best, lp)
             total = torch.tensor([lp for _, lp in beams]).unsqueeze(1) + logp
             total[:, end_ids] = -math.inf
-            if prune and len(done) >= k:
-                # a clause only loses likelihood as it grows: a beam below the k-th best finished
-                # clause can never be among the k best, so it is dropped (the same k, sooner;
-                # none left: done)
-                total[total < heapq.nlargest(k, (lp for _, lp in done))[-1]] = -math.inf
+            if prune and len(best) == k:  # below the k-th best finished: never among the k best
+                total[total < best[0] - PRUNE_MARGIN] = -math.inf
             flat = total.flatten()
             top = torch.topk(flat, min(k, int(torch.isfinite(flat).sum())))
             if len(top.values) == 0:
