@@ -21,6 +21,7 @@ line's or circle's permutations are written by one call per row and line.
 from __future__ import annotations
 
 import math
+from itertools import chain
 
 import numpy as np
 from numba import njit
@@ -581,11 +582,15 @@ def index_arrays(ix) -> tuple:
     mid_pairs = np.array([(m, a, b) for (a, b), m in ix.mid.items()], dtype=np.int64).reshape(-1, 3)
 
     def tri_csr(rel):
-        keys = [(a * n + b) * n + c for (a, b, c), ts in rel.items() for _ in ts]
-        vals = np.array([t for ts in rel.values() for t in ts], dtype=np.int64).reshape(-1, 3)
-        off, val = _csr_by_key(keys, vals, n * n * n)
-        pairs = np.array([t1 + t2 for t1, ts in rel.items() for t2 in ts], dtype=np.int64).reshape(-1, 6)
-        return off, val, pairs
+        # each (triangle, one similar to it) as a row of six points, read with fromiter: a list of
+        # tuples through np.array was most of this function's time in a search's candidates
+        counts = [len(ts) for ts in rel.values()]
+        heads = np.fromiter(chain.from_iterable(rel), dtype=np.int64, count=3 * len(rel)).reshape(-1, 3)
+        vals = np.fromiter(chain.from_iterable(chain.from_iterable(rel.values())), dtype=np.int64,
+                           count=3 * sum(counts)).reshape(-1, 3)
+        heads = np.repeat(heads, counts, axis=0)
+        off, val = _csr_by_key((heads[:, 0] * n + heads[:, 1]) * n + heads[:, 2], vals, n * n * n)
+        return off, val, np.concatenate([heads, vals], axis=1)
 
     line_off, line_val = _csr([list(p) for p in ix.lines])
     sim_off, sim_val, sim_all = tri_csr(ix.similar)
