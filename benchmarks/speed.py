@@ -134,7 +134,8 @@ def ratio_table(ref_rows: dict, rows: dict, sha: str) -> str:
     changed = {key: differing(ref_rows[key], rows[key]) for key in rows}
     if any(changed.values()):
         which = "; ".join(f"{SUITES[k][0]}: {', '.join(names)}" for k, names in changed.items() if names)
-        out += ["", f"Status, facts proved, proof steps or figure facts cited differ from the commit's on: {which}."]
+        out += ["", ("Status, the number of facts proved, the number of proof steps or the kinds of figure facts "
+                     f"cited differ from the commit's on: {which}.")]
     else:
         out += ["", ("Status, the number of facts proved, the number of proof steps and the kinds of figure facts "
                      "cited are the commit's on every problem.")]

@@ -62,9 +62,8 @@ def ground(atom: Atom, ids: dict[str, int]) -> Fact:
 
 
 def _points_at(positions: list[int]) -> Callable:
-    """A binding's points at ``positions``, as a tuple (itemgetter: the grounding loop's hot path)."""
-    if len(positions) == 1:
-        return lambda b, p=positions[0]: (b[p],)
+    """A binding's points at ``positions``, as a tuple (itemgetter: the grounding loop's hot path;
+    every predicate takes two points or more, so it always gives a tuple)."""
     return itemgetter(*positions)
 
 
