@@ -4,8 +4,10 @@
     python benchmarks/ablation.py table --out /tmp/ablation > benchmarks/ABLATION.md
 
 ``run`` calls ``geosolver bench`` once per suite, mode and budget (``--resume``:
-an interrupted run carries on), on IMO-AG-30 and on the JGEX-AG-231 problems
-the engine alone does not prove (found by a ``ddar`` run first).  ``table``
+an interrupted run carries on), on IMO-AG-30 and on the problems of the other
+suites that the engine alone does not prove (found by a ``ddar`` run first):
+JGEX-AG-231's, and ``textbook-aux``, our own textbook problems that need a point
+(``problems/textbook_aux.txt``, a development set that is not a benchmark's).  ``table``
 prints, per suite and budget, each mode's solved count, median seconds to a
 proof and median candidates tried before it (over the problems that needed an
 auxiliary point), and the problems one mode solves that another does not.
@@ -23,7 +25,9 @@ from pathlib import Path
 from geosolver.bench import read_records
 
 MODES = ("ddar", "search", "neural", "full")
-SUITES = ("imo-ag-30", "jgex-ag-231")
+# the name in records and tables -> what `geosolver bench` is given
+SUITES = {"imo-ag-30": "imo-ag-30", "jgex-ag-231": "jgex-ag-231",
+          "textbook-aux": str(Path(__file__).resolve().parents[1] / "problems" / "textbook_aux.txt")}
 
 
 def _records(path: Path) -> dict[str, dict]:
@@ -32,7 +36,7 @@ def _records(path: Path) -> dict[str, dict]:
 
 def _bench(suite: str, mode: str, budget: int, out: Path, workers: int, names: list[str] | None) -> Path:
     path = out / f"{suite}-{mode}-{budget}.jsonl"
-    cmd = [sys.executable, "-m", "geosolver", "bench", suite, "--mode", mode, "--timeout", str(budget),
+    cmd = [sys.executable, "-m", "geosolver", "bench", SUITES[suite], "--mode", mode, "--timeout", str(budget),
            "--workers", str(workers), "--out", str(path), "--resume"]
     if names:
         cmd += ["--names", ",".join(names)]
@@ -105,7 +109,7 @@ def main() -> int:
     ap.add_argument("--out", required=True, type=Path, help="folder of the bench records")
     ap.add_argument("--budgets", type=int, nargs="+", default=[60, 300])
     ap.add_argument("--modes", nargs="+", default=["search", "neural", "full"], choices=MODES[1:])
-    ap.add_argument("--suites", nargs="+", default=list(SUITES), choices=SUITES)
+    ap.add_argument("--suites", nargs="+", default=["imo-ag-30", "jgex-ag-231"], choices=list(SUITES))
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     if args.action == "run":
