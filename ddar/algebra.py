@@ -19,20 +19,15 @@ reduced mod 1 only when comparing).  With a modular variable, a combination
 with fractional coefficients can pick the wrong branch (2x = 0 gives x = 0 or
 pi/2); the engine therefore does not use one: it lifts angle equations to
 exact real ones with the figure's help (``ddar/ar.py``), which makes its angle
-proofs proofs of the configuration drawn.  Each row records how it was made
-(its added equation, less the earlier rows subtracted from it), so an implied
-equality comes with the exact combination of added equations that proves it
-(``explain``).  That combination is unrolled only when ``explain`` asks: most
-rows are never part of an explanation, and carrying every row's combination of
-equations through each reduction cost more than the reduction itself.
+proofs proofs of the configuration drawn.  Each row carries its
+provenance (which added equations, with which coefficients, make it), so an
+implied equality comes with the exact combination that proves it (``explain``).
 """
 
 from __future__ import annotations
 
 import heapq
 from fractions import Fraction
-
-from itertools import count
 
 from gmpy2 import mpq
 from typing import Callable, Hashable, Iterable
@@ -68,42 +63,6 @@ def combine(terms: Iterable[tuple[Fraction, dict]]) -> dict:
     return out
 
 
-_ROW_ORDER = count()  # rows in the order made, over all tables: a row is made from earlier ones only
-
-
-class Row:
-    """One row of the echelon form (its pivot's coefficient 1) and how it was made: ``made`` maps
-    the reason it was added for, and each earlier Row subtracted from it, to a coefficient."""
-
-    __slots__ = ("expr", "made", "order")
-
-    def __init__(self, expr: dict, made: dict):
-        self.expr, self.made, self.order = expr, made, next(_ROW_ORDER)
-
-
-def unroll(used: dict[Row, object]) -> dict[Hashable, object]:
-    """sum of coef * row over ``used``, as a combination of added equations: each row's own
-    combination is pushed down to the rows it was made from, latest first, so every row is
-    visited once however many rows share it."""
-    out: dict = {}
-    pending = dict(used)
-    heap = [(-r.order, r) for r in pending]
-    heapq.heapify(heap)
-    while heap:
-        row = heapq.heappop(heap)[1]
-        a = pending.pop(row)
-        for k, m in row.made.items():
-            if isinstance(k, Row):
-                if k not in pending:
-                    heapq.heappush(heap, (-k.order, k))
-                    pending[k] = a * m
-                else:
-                    pending[k] += a * m
-            else:
-                out[k] = out.get(k, ZERO) + a * m
-    return out
-
-
 class Table:
     """Linear equations with exact rational coefficients and provenance.
 
@@ -114,7 +73,7 @@ class Table:
     def __init__(self, name: str, modular: int | None = None):
         self.name = name
         self.modular = modular
-        self.rows: dict[int, Row] = {}  # pivot -> its row
+        self.rows: dict[int, tuple[Expr, dict[Hashable, Fraction]]] = {}  # pivot -> (row, provenance)
         self.equations: dict[Hashable, Expr] = {}  # reason -> the equation as added
         self.inconsistent: list[Hashable] = []
         # random_point's last solution mod p, valid for the pivots below _stale (a new row changes
@@ -140,13 +99,13 @@ class Table:
         cands = [v for v in expr if v != self.modular]
         return max(cands) if cands else None
 
-    def reduce(self, expr: Expr) -> tuple[Expr, dict[Row, object]]:
-        """Normal form of ``expr`` and the rows subtracted, with their coefficients.
+    def reduce(self, expr: Expr) -> tuple[Expr, dict[Hashable, Fraction]]:
+        """Normal form of ``expr`` and the combination of added equations subtracted.
 
         Each row's other variables are smaller than its pivot, so substituting
-        pivots from the largest down never brings a larger one back (nor a row twice)."""
+        pivots from the largest down never brings a larger one back."""
         expr = {v: mpq(c) for v, c in expr.items()}
-        used: dict[Row, object] = {}
+        prov: dict[Hashable, Fraction] = {}
         rows = self.rows
         heap = [-v for v in expr if v in rows]
         heapq.heapify(heap)
@@ -155,8 +114,8 @@ class Table:
             c = expr.pop(v, None)
             if not c:
                 continue
-            row = rows[v]
-            for u, k in row.expr.items():
+            row, rprov = rows[v]
+            for u, k in row.items():
                 if u == v:
                     continue
                 s = expr.get(u, ZERO) - c * k
@@ -166,8 +125,8 @@ class Table:
                     expr[u] = s
                 else:
                     expr.pop(u, None)
-            used[row] = c
-        return expr, used
+            add_scaled(prov, c, rprov)
+        return expr, prov
 
     def _residue_is_zero(self, expr: Expr) -> bool:
         if not expr:
@@ -180,7 +139,7 @@ class Table:
         """Add the equation ``expr = 0``; False if the table already implied it."""
         if reason in self.equations:
             return False
-        red, used = self.reduce(expr)
+        red, prov = self.reduce(expr)
         if self._residue_is_zero(red):
             return False
         pivot = self._pivot(red)
@@ -188,13 +147,15 @@ class Table:
             self.inconsistent.append(reason)
             return False
         self.equations[reason] = dict(expr)
-        # red = expr - sum(c * row over the rows used), scaled to make the pivot's coefficient 1
+        # red = expr - sum(prov * equations): its provenance is reason minus prov
+        rprov = {r: -k for r, k in prov.items()}
+        rprov[reason] = rprov.get(reason, ZERO) + 1
         scale = 1 / red[pivot]
-        made = {row: -c * scale for row, c in used.items()}
-        made[reason] = scale
+        red = {v: c * scale for v, c in red.items()}
+        rprov = {r: k * scale for r, k in rprov.items() if k}
         # echelon form: the new row's other variables are smaller than its pivot; older
         # rows are left as they are (reduce substitutes from the largest pivot down)
-        self.rows[pivot] = Row({v: c * scale for v, c in red.items()}, made)
+        self.rows[pivot] = (red, rprov)
         self._stale = min(self._stale, pivot)
         return True
 
@@ -222,8 +183,9 @@ class Table:
         if self._stale == float("inf"):
             return point  # no row added since the last call
         for pivot in sorted(v for v in self.rows if v >= self._stale):  # a row's other variables are smaller
+            row, _ = self.rows[pivot]
             s = 0
-            for v, c in self.rows[pivot].expr.items():
+            for v, c in row.items():
                 if v != pivot:
                     s += int(c.numerator) * pow(int(c.denominator), -1, p) * (point[v] if v in point else value_of_free(v))
             point[pivot] = -s % p
@@ -237,7 +199,7 @@ class Table:
     def explain(self, expr: Expr) -> dict[Hashable, Fraction] | None:
         """Coefficients k_r with expr = sum k_r * equation_r (+ an integer multiple of
         the modular variable), or None if the table does not imply expr = 0."""
-        red, used = self.reduce(expr)
+        red, prov = self.reduce(expr)
         if not self._residue_is_zero(red):
             return None
-        return {r: to_fraction(k) for r, k in unroll(used).items() if k}
+        return {r: to_fraction(k) for r, k in prov.items() if k}
