@@ -88,3 +88,26 @@ def test_random_point_mod_p_separates_implied_from_not():
         assert (at(expr) == 0) == t.implies(expr)
     for r, eq in t.equations.items():  # every equation added vanishes there
         assert at(eq) == 0
+
+
+def test_explanations_unroll_long_chains_and_forks_exactly():
+    """Deep chains (each row made from many earlier ones) and forks that make different rows on the
+    same pivot must each explain exactly."""
+    rng = random.Random(11)
+    base = Table("x")
+    eqs = {}
+    for i in range(40):
+        e = {v: F(rng.randint(-4, 4) or 1, rng.randint(1, 3)) for v in rng.sample(range(1, 31), 4)}
+        if base.add(e, i):
+            eqs[i] = e
+    forks = [base.fork(), base.fork()]
+    for j, t in enumerate(forks):
+        for i in range(15):
+            e = {v: F(rng.randint(-4, 4) or 1) for v in rng.sample(range(1, 41), 3)}
+            t.add(e, (j, i))
+    for t in (base, *forks):
+        for _ in range(20):
+            chosen = rng.sample(sorted(t.equations, key=str), 6)
+            combo = combine((F(rng.randint(-3, 3) or 1, rng.randint(1, 2)), t.equations[r]) for r in chosen)
+            if combo:
+                _check_explanation(t, combo)
