@@ -56,10 +56,12 @@ def run(out: Path, budgets: list[int], modes: list[str], workers: int, suites: l
     saved.write_text(json.dumps(left, indent=1) + "\n")
     for budget in budgets:
         for suite in suites:
+            names = None if suite == "imo-ag-30" else left[suite]  # IMO-AG-30 whole, the others' rest
+            if names == []:  # DDAR proves them all: nothing to search
+                continue
             for mode in modes:
-                if mode == "ddar" or (suite != "imo-ag-30" and not left[suite]):  # nothing left to search
-                    continue
-                _bench(suite, mode, budget, out, workers, left[suite] if suite != "imo-ag-30" else None)
+                if mode != "ddar":
+                    _bench(suite, mode, budget, out, workers, names)
 
 
 def table(out: Path) -> str:
