@@ -17,7 +17,7 @@ def test_every_goal_holds_in_every_figure_drawn():
     """The set is only as good as its goals: each is true in every figure drawn without regard to the
     goal (8 tries on each of seeds 0-5), not only in the one a redraw picks."""
     problems = geosolver.load_problems(TEXTBOOK_AUX)
-    assert len(problems) >= 30 and len({p.name for p in problems}) == len(problems)
+    assert len(problems) >= 78 and len({p.name for p in problems}) == len(problems)
     for seed in range(6):
         for p in problems:
             false, built = goal_survey(p, seed)
