@@ -17,14 +17,16 @@ def test_every_goal_holds_in_every_figure_drawn():
     """The set is only as good as its goals: each is true in every figure drawn without regard to the
     goal (8 tries on each of seeds 0-5), not only in the one a redraw picks."""
     problems = geosolver.load_problems(TEXTBOOK_AUX)
-    assert len(problems) >= 105 and len({p.name for p in problems}) == len(problems)
+    assert len(problems) >= 104 and len({p.name for p in problems}) == len(problems)
     for seed in range(6):
         for p in problems:
             false, built = goal_survey(p, seed)
             assert false == 0 and built >= 4, (p.name, seed, false, built)
 
 
-@pytest.mark.parametrize("name", ["vecten_perp", "parallelogram_third", "la_hire_tangents", "sq_fifteen_equilateral"])
+@pytest.mark.parametrize("name", [
+    "vecten_perp", "parallelogram_third", "la_hire_tangents", "sq_fifteen_equilateral",
+])
 def test_the_engine_alone_leaves_them_and_the_search_proves_them_with_a_point(name):
     plain = solve(TEXTBOOK_AUX, name, mode="ddar", timeout=30)
     assert plain.status == "saturated"
