@@ -14,6 +14,7 @@ The same problem and seed give the same coordinates, bit for bit.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,6 +173,20 @@ def goal_survey(problem: Problem, seed: int = 0, tries: int = 8) -> tuple[int, i
         built += 1
         false += any(not d.holds(gl.statement) for gl in problem.goals)
     return false, built
+
+
+def goal_survey_failure(problem: Problem, seeds: Iterable[int] = range(6),
+                        min_built: int = 4) -> tuple[str, str] | None:
+    """None if the goal holds in every figure drawn on each seed (``goal_survey``), else ("false",
+    why) for a figure where it fails or ("build", why) for a seed with fewer than ``min_built``
+    figures: the rule the development set's problems are kept by (``benchmarks/dev_screen.py``)."""
+    false = built = 0
+    for seed in seeds:
+        f, b = goal_survey(problem, seed)
+        if b < min_built:
+            return "build", f"seed {seed}: {b} of 8 figures built"
+        false, built = false + f, built + b
+    return ("false", f"the goal fails in {false} of {built} figures") if false else None
 
 
 def _place_clause(diagram: Diagram, clause: Clause, rng: np.random.Generator) -> None:
